@@ -1,0 +1,51 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from actions.models import Action, ProgressUpdate
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    fk_name = "action"
+    fields = ["reported_on", "status", "indicator_value", "spend", "author", "narrative"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "work_stream",
+        "owner",
+        "partner",
+        "start_date",
+        "due_date",
+        "review_cadence",
+    ]
+    list_filter = ["review_cadence", "partner", "themes", "work_stream__priority__version"]
+    search_fields = ["title", "description", "indicator"]
+    list_select_related = ["work_stream", "owner", "partner"]
+    filter_horizontal = ["themes"]
+    inlines = [ProgressUpdateInline]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    """Progress updates are append-only: the admin may add and read them, never change them."""
+
+    list_display = ["action", "reported_on", "status", "spend", "author", "created_at"]
+    list_filter = ["status", "reported_on"]
+    search_fields = ["action__title", "narrative"]
+    list_select_related = ["action", "author"]
+    raw_id_fields = ["action", "corrects"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,271 @@
+"""Crime statistics: CSPs, their Most Similar Groups, reporting periods and crime rates."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from crime_stats.names import normalise_name
+
+ALL_CRIME = "All crime"
+
+
+class CSPQuerySet(models.QuerySet):
+    def get_by_natural_key(self, force: str, name: str) -> CSP:
+        return self.get(force=force, name=name)
+
+
+class CSP(models.Model):
+    """A Community Safety Partnership, labelled `Force - CSP` as the Home Office does."""
+
+    name = models.CharField(max_length=120)
+    force = models.CharField("police force", max_length=120)
+    ons_code = models.CharField(
+        "ONS area code",
+        max_length=9,
+        blank=True,
+        validators=[
+            RegexValidator(r"^(E22|W14)\d{6}$", "An ONS CSP code is E22 or W14 and six digits.")
+        ],
+    )
+
+    objects = CSPQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "CSP"
+        verbose_name_plural = "CSPs"
+        ordering = ["force", "name"]
+        constraints = [
+            # Natural key: fixtures and imports find a CSP by force and name.
+            models.UniqueConstraint(fields=["force", "name"], name="csp_unique_force_name"),
+            # Imports match by ONS code; two CSPs must never share one.
+            models.UniqueConstraint(
+                fields=["ons_code"], condition=~Q(ons_code=""), name="csp_unique_ons_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.force, self.name)
+
+    @property
+    def label(self) -> str:
+        """Return the Home Office label, `Force - CSP`."""
+        return f"{self.force} - {self.name}"
+
+    def match_keys(self) -> set[str]:
+        """Return the normalised strings an import may use for this CSP: label, name, ONS code."""
+        keys = {normalise_name(self.label), normalise_name(self.name)}
+        if self.ons_code:
+            keys.add(self.ons_code.lower())
+        return keys
+
+
+class ComparisonGroupQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name: str) -> ComparisonGroup:
+        return self.get(name=name)
+
+
+class ComparisonGroup(models.Model):
+    """A Home Office Most Similar Group: a focus CSP and the CSPs it is compared with."""
+
+    name = models.CharField(max_length=120, unique=True)
+    focus = models.ForeignKey(CSP, on_delete=models.PROTECT, related_name="focus_of_groups")
+    members = models.ManyToManyField(CSP, through="GroupMembership", related_name="groups")
+
+    objects = ComparisonGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.name,)
+
+    def members_on(self, day: datetime.date) -> models.QuerySet[CSP]:
+        """Return the CSPs that were members of the group on `day`."""
+        return CSP.objects.filter(
+            Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=day),
+            memberships__group=self,
+            memberships__valid_from__lte=day,
+        ).distinct()
+
+
+class GroupMembership(models.Model):
+    """A CSP's membership of a comparison group from `valid_from` until `valid_to` (open-ended)."""
+
+    group = models.ForeignKey(ComparisonGroup, on_delete=models.CASCADE, related_name="memberships")
+    csp = models.ForeignKey(CSP, on_delete=models.PROTECT, related_name="memberships")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["group", "csp", "valid_from"]
+        constraints = [
+            # One membership row per CSP per revision of the group; load_seed upserts on this.
+            models.UniqueConstraint(
+                fields=["group", "csp", "valid_from"], name="membership_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f" to {self.valid_to:%d %b %Y}" if self.valid_to else ""
+        return f"{self.csp} in {self.group} from {self.valid_from:%d %b %Y}{until}"
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug: str) -> ReportingPeriod:
+        return self.get(slug=slug)
+
+
+class ReportingPeriod(models.Model):
+    """A span of months within one financial year (April–March) that figures are reported for."""
+
+    label = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    start = models.DateField()
+    end = models.DateField()
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "end"]
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="period_unique_dates"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="period_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def span(self) -> tuple[int, int, int, int]:
+        """Return (start month, start day, end month, end day); only equal spans compare."""
+        return (self.start.month, self.start.day, self.end.month, self.end.day)
+
+    @property
+    def financial_year(self) -> str:
+        """Return the financial year the period starts in, as `2018/19`."""
+        first = self.start.year if self.start.month >= 4 else self.start.year - 1
+        return f"{first}/{(first + 1) % 100:02d}"
+
+
+class CrimeFigureQuerySet(models.QuerySet):
+    def for_period(self, period: ReportingPeriod, category: str = ALL_CRIME) -> CrimeFigureQuerySet:
+        """Return the figures of one period and category, with their CSPs."""
+        return self.filter(period=period, category=category).select_related("csp")
+
+
+class CrimeFigure(models.Model):
+    """A CSP's crimes per 1,000 population in one period and crime category."""
+
+    csp = models.ForeignKey(CSP, on_delete=models.PROTECT, related_name="figures")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="figures")
+    category = models.CharField(max_length=120, default=ALL_CRIME)
+    rate = models.DecimalField(
+        "crimes per 1,000",
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    offences = models.IntegerField(null=True, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    history = HistoricalRecords()
+
+    objects = CrimeFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period", "category", "csp"]
+        constraints = [
+            # One figure per CSP, period and category: imports upsert on this natural key.
+            models.UniqueConstraint(fields=["csp", "period", "category"], name="figure_unique_key"),
+            # A rate is a count over a population; negative rates are data errors.
+            models.CheckConstraint(condition=Q(rate__gte=0), name="figure_rate_not_negative"),
+            models.CheckConstraint(
+                condition=Q(offences__isnull=True) | Q(offences__gte=0),
+                name="figure_offences_not_negative",
+            ),
+        ]
+        indexes = [
+            # The comparison page reads one period and category for every member CSP.
+            models.Index(fields=["period", "category"], name="figure_period_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.csp.label}, {self.period}, {self.category}: {self.rate}"
+
+
+class ImportBatch(models.Model):
+    """One file loaded by an admin: its provenance, counts, outcome and row-level problems."""
+
+    class Format(models.TextChoices):
+        WIDE = "wide", "Wide (the plan's table)"
+        LONG = "long", "Long (one row per CSP, period and category)"
+        ONS = "ons", "Home Office open data (ONS)"
+        SEED = "seed", "Seed data"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        COMMITTED = "committed", "Committed"
+        UNDONE = "undone", "Undone"
+        REJECTED = "rejected", "Rejected"
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    options = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        "row-level error report",
+        default=list,
+        blank=True,
+        help_text="A list of {row, column, message} for every problem found.",
+    )
+
+    class Meta:
+        verbose_name_plural = "import batches"
+        ordering = ["-created_at"]
+        indexes = [
+            # The data-loading page lists batches newest first.
+            models.Index(fields=["-created_at"], name="batch_newest_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()}, {self.created_at:%d %b %Y})"

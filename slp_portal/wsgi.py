@@ -1,0 +1,8 @@
+"""WSGI entry point, served by gunicorn in production (`gunicorn slp_portal.wsgi`)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slp_portal.settings")
+application = get_wsgi_application()
