@@ -19,28 +19,10 @@ class Role(StrEnum):
     ACTION_OWNER = "Action owner"
 
 
-# Model permissions each group holds, created by accounts/migrations/0001_roles.py.
-# Admin holds every permission of the portal's apps and of users and groups.
-READ_ONLY_MODELS = {
-    "crime_stats": [
-        "csp",
-        "comparisongroup",
-        "groupmembership",
-        "reportingperiod",
-        "crimefigure",
-        "importbatch",
-    ],
-    "priorities": [
-        "partner",
-        "plan",
-        "planversion",
-        "priority",
-        "crosscuttingtheme",
-        "workstream",
-        "fundingallocation",
-    ],
-    "actions": ["action", "progressupdate"],
-}
+# The apps whose model permissions the roles hold. Every role may view every model of these
+# apps (object-level scope is applied by the querysets); Admin holds every permission of them
+# and of users and groups; the other roles hold the extra permissions listed here.
+PORTAL_APPS = ["crime_stats", "priorities", "actions"]
 ROLE_EXTRA_PERMISSIONS = {
     Role.CHAIR: [],
     Role.STRATEGIC_LEAD: [
@@ -54,6 +36,44 @@ ROLE_EXTRA_PERMISSIONS = {
     ],
     Role.ACTION_OWNER: ["actions.add_progressupdate"],
 }
+
+
+def sync_role_permissions(apps) -> None:
+    """Create the role groups and give each exactly the permissions the rules above say.
+
+    Called from migrations (with the migration state's `apps`): any migration that adds a
+    model to a portal app ends with `migrations.RunPython(sync_roles_operation)` so the roles
+    cover the new model.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for label in [*PORTAL_APPS, "auth"]:
+        app_config = apps.get_app_config(label)
+        # Migration-state app configs carry no models module; create_permissions needs one.
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    portal = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
+    admin, _ = Group.objects.get_or_create(name=Role.ADMIN)
+    admin.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=[*PORTAL_APPS, "auth"])
+    )
+    for role, extra in ROLE_EXTRA_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = list(portal.filter(codename__startswith="view_"))
+        for name in extra:
+            app_label, codename = name.split(".", 1)
+            wanted.append(portal.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def sync_roles_operation(apps, schema_editor) -> None:
+    """RunPython entry point for `sync_role_permissions`."""
+    sync_role_permissions(apps)
+
 
 User = AbstractBaseUser | AnonymousUser
 

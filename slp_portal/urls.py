@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from slp_portal import views
 
@@ -19,4 +19,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("crime_stats.urls")),
+    path("", include("priorities.urls")),
+    path("", include("actions.urls")),
 ]

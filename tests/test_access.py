@@ -83,3 +83,19 @@ def test_chair_holds_view_permissions_only(chair):
     assert chair.has_perm("actions.view_action")
     assert not chair.has_perm("actions.change_action")
     assert not chair.has_perm("crime_stats.add_importbatch")
+
+
+def test_roles_hold_view_permissions_and_only_their_extras():
+    from django.contrib.auth.models import Group
+
+    lead_group = Group.objects.get(name="Strategic lead")
+    codenames = set(lead_group.permissions.values_list("codename", flat=True))
+    assert {"view_action", "view_crimefigure", "add_progressupdate", "change_action"} <= codenames
+    assert "delete_action" not in codenames
+    assert "add_importbatch" not in codenames
+    owner_group = Group.objects.get(name="Action owner")
+    assert not {
+        c
+        for c in owner_group.permissions.values_list("codename", flat=True)
+        if not c.startswith("view_")
+    } - {"add_progressupdate"}
