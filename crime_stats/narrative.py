@@ -1,0 +1,184 @@
+"""The headline sentences a chair would write about the focus CSP, from the comparison alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from crime_stats.comparison import ABOVE, BELOW, Comparison, ComparisonRow
+
+ONE_PLACE = Decimal("0.1")
+
+
+def one_dp(value: Decimal) -> str:
+    """Return the value rounded half-up to one decimal place, as the plan prints figures."""
+    return str(value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+
+
+def ordinal(number: int) -> str:
+    """Return 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def place(position: int, joint: bool) -> str:
+    """Return a position as words: `11th` or `joint 10th`."""
+    return f"joint {ordinal(position)}" if joint else ordinal(position)
+
+
+def names(rows: list[ComparisonRow]) -> str:
+    """Return the CSPs' names joined as in prose: `A`, `A and B`, `A, B and C`."""
+    parts = [row.name for row in rows]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def headline(
+    comparison: Comparison,
+    *,
+    period: str,
+    previous_period: str | None,
+    category: str,
+) -> list[str]:
+    """Return the headline sentences for the focus CSP in `period` (a label such as
+    `April–December 2018`), compared with `previous_period` where there is one."""
+    focus = comparison.focus_row
+    if focus is None:
+        return [f"The focus CSP was not a member of the group in {period}."]
+    if focus.rate is None:
+        return [f"There is no {category} figure for {focus.name} in {period}."] + _missing(
+            comparison
+        )
+    sentences = [
+        _rate(focus, period, previous_period, category),
+        _position(comparison, focus, previous_period),
+        _fewer(comparison, focus),
+    ]
+    against_average = _against_average(comparison, focus)
+    if against_average:
+        sentences.append(against_average)
+    sentences.append(_band(comparison, focus))
+    return sentences + _missing(comparison)
+
+
+def _rate(focus: ComparisonRow, period: str, previous_period: str | None, category: str) -> str:
+    opening = (
+        f"In {period}, {focus.name} recorded {one_dp(focus.rate)} crimes per 1,000 people "
+        f"({category})"
+    )
+    if focus.change is None or previous_period is None:
+        return f"{opening}; there is no earlier comparable period to compare with."
+    if focus.change == 0:
+        return f"{opening}, the same as in {previous_period}."
+    direction = "up" if focus.change > 0 else "down"
+    percentage = f" ({one_dp(abs(focus.change_pct))}%)" if focus.change_pct is not None else ""
+    return (
+        f"{opening}, {direction} {one_dp(abs(focus.change))}{percentage} "
+        f"from {one_dp(focus.previous_rate)} in {previous_period}."
+    )
+
+
+def _position(comparison: Comparison, focus: ComparisonRow, previous_period: str | None) -> str:
+    counted = len(comparison.counted)
+    others = comparison.joint_with(focus.csp)
+    where = f"{focus.name} was {place(focus.position, focus.joint)} of {counted}"
+    if others:
+        where += f" (with {names(others)})"
+    key = (
+        "Position 1 is the highest rate in the group, so a higher position number is better: "
+        "more of the group have more crimes per 1,000."
+    )
+    previous = comparison.previous_position
+    if previous is None or previous_period is None:
+        return f"{where}. {key}"
+    was = place(previous, comparison.previous_joint)
+    if previous == focus.position:
+        movement = f"the same position as in {previous_period}"
+    elif focus.position > previous:
+        movement = f"having been {was} in {previous_period}: a higher number, so a better position"
+    else:
+        movement = f"having been {was} in {previous_period}: a lower number, so a worse position"
+    # "Up" and "down" are ambiguous for a ranking where 1 is worst, so the sentence names the
+    # direction of the number and says plainly whether that is better.
+    return f"{where}, {movement}. {key}"
+
+
+def _fewer(comparison: Comparison, focus: ComparisonRow) -> str:
+    lower = comparison.fewer_than_focus
+    if not lower:
+        return f"No CSP in the group had fewer crimes per 1,000 than {focus.name}."
+    listed = names([_with_rate(row) for row in lower])
+    one = len(lower) == 1
+    return (
+        f"{len(lower)} CSP{'' if one else 's'} had fewer crimes per 1,000 than {focus.name}: "
+        f"{listed}."
+    )
+
+
+def _with_rate(row: ComparisonRow) -> ComparisonRow:
+    # A copy whose name carries the rate, so `names` lists "Coventry (59.1)".
+    return replace(row, name=f"{row.name} ({one_dp(row.rate)})")
+
+
+def _against_average(comparison: Comparison, focus: ComparisonRow) -> str | None:
+    ours, theirs = focus.change_pct, comparison.msg_average_change_pct
+    if ours is None or theirs is None:
+        return None
+    average = (
+        f"the MSG average's ({_movement(theirs)}, from {one_dp(comparison.previous_msg_average)} "
+        f"to {one_dp(comparison.msg_average)})"
+    )
+    if ours == theirs:
+        return f"{focus.name}'s rate changed in step with {average}."
+    if ours < theirs:
+        verdict = "below"
+        better = "better than the group as a whole"
+    else:
+        verdict = "above"
+        better = "worse than the group as a whole"
+    return (
+        f"{focus.name}'s change ({_movement(ours)}) was {verdict} {average}: {better}, "
+        "since a lower rate is better."
+    )
+
+
+def _movement(percentage: Decimal) -> str:
+    if percentage > 0:
+        return f"a rise of {one_dp(percentage)}%"
+    if percentage < 0:
+        return f"a fall of {one_dp(-percentage)}%"
+    return "no change"
+
+
+def _band(comparison: Comparison, focus: ComparisonRow) -> str:
+    spread = one_dp(comparison.std_dev)
+    average = f"the MSG average ({one_dp(comparison.msg_average)})"
+    if focus.band == ABOVE:
+        return (
+            f"{focus.name}'s rate is above its group: more than one standard deviation "
+            f"({spread}) above {average}."
+        )
+    if focus.band == BELOW:
+        return (
+            f"{focus.name}'s rate is below its group: more than one standard deviation "
+            f"({spread}) below {average}."
+        )
+    return (
+        f"{focus.name}'s rate is in line with its group: within one standard deviation "
+        f"({spread}) of {average}."
+    )
+
+
+def _missing(comparison: Comparison) -> list[str]:
+    if not comparison.missing:
+        return []
+    missing = [row for row in comparison.rows if row.missing]
+    verb = "has" if len(missing) == 1 else "have"
+    return [
+        f"{names(missing)} {verb} no figure for this period, so the average, spread and "
+        f"positions are worked out on the other {len(comparison.counted)} CSPs."
+    ]
