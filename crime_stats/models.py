@@ -126,6 +126,10 @@ class GroupMembership(models.Model):
         until = f" to {self.valid_to:%d %b %Y}" if self.valid_to else ""
         return f"{self.csp} in {self.group} from {self.valid_from:%d %b %Y}{until}"
 
+    def covers(self, day: datetime.date) -> bool:
+        """Return True when the membership holds on `day` (the rule `members_on` applies)."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
 
 class ReportingPeriodQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str) -> ReportingPeriod:

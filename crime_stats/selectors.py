@@ -1,48 +1,286 @@
-"""Reads of crime figures shaped for pages."""
+"""Reads of crime figures for the comparison pages, in a fixed number of queries.
+
+The database work stops here: each selector fetches the group's memberships and the figures
+it needs in one query each, then hands plain rows to the pure engine in
+`crime_stats.comparison`. The dashboard and the comparison page call these:
+
+- `comparison_for(group, period, category)`: one period against its previous comparable period;
+- `comparison_table(group, period, category)`: that, plus every earlier period of the same span
+  (the plan's table) and the headline sentences;
+- `trend_for(group, category)`: the focus CSP's rate, the MSG average and the spread for every
+  period of the same span.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from statistics import fmean
 
-from crime_stats.models import ALL_CRIME, ComparisonGroup, CrimeFigure, ReportingPeriod
+from crime_stats.comparison import Comparison, ComparisonRow, MemberRate, compare
+from crime_stats.models import (
+    ALL_CRIME,
+    CSP,
+    ComparisonGroup,
+    CrimeFigure,
+    GroupMembership,
+    ReportingPeriod,
+)
+from crime_stats.narrative import headline
 
 
 @dataclass(frozen=True)
-class PlanTable:
-    """The plan's comparison table: one row per member CSP, one column per period."""
+class PeriodComparison:
+    """A group's comparison in `period`, against `previous_period` (None when there is none)."""
+
+    period: ReportingPeriod
+    previous_period: ReportingPeriod | None
+    comparison: Comparison
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One CSP of the plan's table: its row in the chosen period and its rate in every column.
+
+    `member_then[i]` is False where the CSP was not in the group in column i's period, so its
+    rate there did not count towards that period's MSG average.
+    """
+
+    row: ComparisonRow
+    rates: list[Decimal | None]
+    member_then: list[bool]
+
+
+@dataclass(frozen=True)
+class ComparisonTable:
+    """The plan-style table for one group, period and category, with its headline sentences."""
 
     group: ComparisonGroup
-    periods: list[ReportingPeriod]
-    rows: list[tuple[str, bool, list[Decimal | None]]]  # (CSP label, is focus, rates)
-    msg_averages: list[float | None]
+    category: str
+    current: PeriodComparison
+    columns: list[PeriodComparison]  # every period of the same span up to `current`, oldest first
+    rows: list[TableRow]
+    narrative: list[str]
+
+    @property
+    def period(self) -> ReportingPeriod:
+        """Return the chosen period."""
+        return self.current.period
+
+    @property
+    def comparison(self) -> Comparison:
+        """Return the chosen period's comparison."""
+        return self.current.comparison
 
 
-def plan_table(group: ComparisonGroup | None = None, category: str = ALL_CRIME) -> PlanTable | None:
-    """Return the group's figures for every period of the latest span, or None with no data."""
-    group = group or ComparisonGroup.objects.select_related("focus").first()
+@dataclass(frozen=True)
+class TrendPoint:
+    """The focus CSP's rate, the MSG average and the spread in one period (None when unknown)."""
+
+    period: ReportingPeriod
+    focus_rate: Decimal | None
+    msg_average: Decimal | None
+    std_dev: Decimal | None
+
+
+def same_span(period: ReportingPeriod, periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:
+    """Return the periods of `period`'s span (April–December, a full year …), oldest first."""
+    return sorted((p for p in periods if p.span == period.span), key=lambda p: p.start)
+
+
+def previous_comparable(
+    period: ReportingPeriod, periods: Sequence[ReportingPeriod]
+) -> ReportingPeriod | None:
+    """Return the period of the same span one year earlier, or None when it is not loaded.
+
+    Only the year before counts: a change over two years would read as last year's change.
+    """
+    return next(
+        (p for p in periods if p.span == period.span and p.start.year == period.start.year - 1),
+        None,
+    )
+
+
+def group_periods(group: ComparisonGroup, category: str = ALL_CRIME) -> list[ReportingPeriod]:
+    """Return the periods with a `category` figure for any CSP ever in the group, oldest first."""
+    return list(
+        ReportingPeriod.objects.filter(
+            figures__category=category, figures__csp__memberships__group=group
+        )
+        .distinct()
+        .order_by("start", "end")
+    )
+
+
+def period_categories(period: ReportingPeriod) -> list[str]:
+    """Return the crime categories with figures in `period`, `All crime` first."""
+    categories = set(
+        CrimeFigure.objects.filter(period=period).values_list("category", flat=True).distinct()
+    )
+    return sorted(categories, key=lambda name: (name != ALL_CRIME, name))
+
+
+@dataclass(frozen=True)
+class _GroupFigures:
+    """A group's memberships and its CSPs' rates in some periods: what the engine needs."""
+
+    group: ComparisonGroup
+    memberships: list[GroupMembership]
+    rates: dict[tuple[int, int], Decimal]  # (CSP id, period id) -> rate
+
+    @classmethod
+    def fetch(
+        cls, group: ComparisonGroup, periods: Sequence[ReportingPeriod], category: str
+    ) -> _GroupFigures:
+        """Return the group's memberships and figures in two queries."""
+        memberships = list(GroupMembership.objects.filter(group=group).select_related("csp"))
+        figures = CrimeFigure.objects.filter(
+            period__in=[p.pk for p in periods],
+            category=category,
+            csp__in={m.csp_id for m in memberships},
+        ).values_list("csp_id", "period_id", "rate")
+        return cls(group, memberships, {(c, p): rate for c, p, rate in figures})
+
+    @property
+    def csps(self) -> dict[int, CSP]:
+        """Return every CSP that has ever been a member, by id."""
+        return {m.csp_id: m.csp for m in self.memberships}
+
+    def members(self, period: ReportingPeriod) -> list[MemberRate]:
+        """Return the members on the period's first day with their rates (None when missing)."""
+        csps = self.csps
+        ids = sorted({m.csp_id for m in self.memberships if m.covers(period.start)})
+        return [_member(csps[i], self.rates.get((i, period.pk))) for i in ids]
+
+    def rate(self, csp: CSP, period: ReportingPeriod) -> Decimal | None:
+        """Return the CSP's rate in the period, member or not."""
+        return self.rates.get((csp.pk, period.pk))
+
+    def compare(
+        self, period: ReportingPeriod, known_periods: Sequence[ReportingPeriod]
+    ) -> PeriodComparison:
+        """Return the period's comparison against the year before, each with its own group."""
+        before = previous_comparable(period, known_periods)
+        comparison = compare(
+            focus=self.group.focus.label,
+            members=self.members(period),
+            previous=self.members(before) if before else None,
+            previous_rates=(
+                {csp.label: self.rate(csp, before) for csp in self.csps.values()}
+                if before
+                else None
+            ),
+        )
+        return PeriodComparison(period, before, comparison)
+
+
+def comparisons_for(
+    group: ComparisonGroup,
+    periods: Sequence[ReportingPeriod],
+    category: str = ALL_CRIME,
+    *,
+    known_periods: Sequence[ReportingPeriod] | None = None,
+) -> list[PeriodComparison]:
+    """Return each period's comparison with the group as it stood on the period's first day.
+
+    Three queries whatever the number of CSPs or periods: the periods (skipped when
+    `known_periods` is given), the group's memberships and the figures.
+    """
+    if known_periods is None:
+        known_periods = list(ReportingPeriod.objects.all())
+    wanted = list(periods) + [
+        before for p in periods if (before := previous_comparable(p, known_periods)) is not None
+    ]
+    figures = _GroupFigures.fetch(group, wanted, category)
+    return [figures.compare(period, known_periods) for period in periods]
+
+
+def comparison_for(
+    group: ComparisonGroup, period: ReportingPeriod, category: str = ALL_CRIME
+) -> PeriodComparison:
+    """Return the group's comparison in `period` and `category`, against the year before.
+
+    The group is taken as it stood on the period's first day (and the previous period's group
+    as it stood then). Three queries: periods, memberships, figures.
+    """
+    return comparisons_for(group, [period], category)[0]
+
+
+def comparison_table(
+    group: ComparisonGroup, period: ReportingPeriod, category: str = ALL_CRIME
+) -> ComparisonTable:
+    """Return the plan's table for `period`: its members' rates in every earlier period of the
+    same span, each column's MSG average, and the chosen period's positions, changes, bands and
+    headline sentences. Three queries whatever the number of CSPs.
+    """
+    known = list(ReportingPeriod.objects.all())
+    spans = [p for p in same_span(period, known) if p.start <= period.start]
+    figures = _GroupFigures.fetch(group, spans, category)
+    columns = [figures.compare(column, known) for column in spans]
+    current = columns[-1]
+    members_by_column = [{row.csp for row in c.comparison.rows} for c in columns]
+    csps = {csp.label: csp for csp in figures.csps.values()}
+    rows = [
+        TableRow(
+            row=row,
+            rates=[figures.rate(csps[row.csp], column) for column in spans],
+            member_then=[row.csp in members for members in members_by_column],
+        )
+        for row in current.comparison.rows
+    ]
+    previous = current.previous_period
+    narrative = headline(
+        current.comparison,
+        period=period.label,
+        previous_period=previous.label if previous else None,
+        category=category,
+    )
+    return ComparisonTable(group, category, current, columns, rows, narrative)
+
+
+def trend_for(
+    group: ComparisonGroup,
+    category: str = ALL_CRIME,
+    period: ReportingPeriod | None = None,
+) -> list[TrendPoint]:
+    """Return, oldest first, the focus CSP's rate, the MSG average and the standard deviation in
+    every period of `period`'s span (default: the span of the group's latest period with
+    figures). Each period uses the group as it stood then. Four queries at most.
+    """
+    known = list(ReportingPeriod.objects.all())
+    if period is None:
+        with_figures = group_periods(group, category)
+        if not with_figures:
+            return []
+        period = with_figures[-1]
+    columns = comparisons_for(group, same_span(period, known), category, known_periods=known)
+    points = []
+    for column in columns:
+        focus = column.comparison.focus_row
+        points.append(
+            TrendPoint(
+                period=column.period,
+                focus_rate=focus.rate if focus else None,
+                msg_average=column.comparison.msg_average,
+                std_dev=column.comparison.std_dev,
+            )
+        )
+    return points
+
+
+def _member(csp: CSP, rate: Decimal | None) -> MemberRate:
+    return MemberRate(csp=csp.label, rate=rate, name=csp.name)
+
+
+def default_group() -> ComparisonGroup | None:
+    """Return the first comparison group by name (the comparison page's default), with its focus."""
+    return ComparisonGroup.objects.select_related("focus").first()
+
+
+def latest_table(category: str = ALL_CRIME) -> ComparisonTable | None:
+    """Return the first group's table for its latest period, or None when nothing is loaded."""
+    group = default_group()
     if group is None:
         return None
-    latest = ReportingPeriod.objects.filter(figures__category=category).order_by("-end").first()
-    if latest is None:
-        return None
-    periods = [
-        p
-        for p in ReportingPeriod.objects.filter(figures__category=category).distinct()
-        if p.span == latest.span
-    ]
-    figures = CrimeFigure.objects.filter(
-        period__in=periods, category=category, csp__memberships__group=group
-    ).select_related("csp")
-    rates = {(f.csp_id, f.period_id): f.rate for f in figures}
-    members = sorted({f.csp for f in figures}, key=lambda csp: csp.label)
-    rows = [
-        (csp.label, csp.pk == group.focus_id, [rates.get((csp.pk, p.pk)) for p in periods])
-        for csp in members
-    ]
-    averages = []
-    for column, _period in enumerate(periods):
-        values = [row[2][column] for row in rows if row[2][column] is not None]
-        averages.append(fmean(values) if values else None)
-    return PlanTable(group=group, periods=periods, rows=rows, msg_averages=averages)
+    periods = group_periods(group, category)
+    return comparison_table(group, periods[-1], category) if periods else None

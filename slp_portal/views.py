@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from crime_stats.selectors import plan_table
+from crime_stats.selectors import latest_table
 from priorities.models import PlanVersion
 
 
@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "slp_portal/home.html",
-        {"version": version, "priorities": priorities, "table": plan_table()},
+        {"version": version, "priorities": priorities, "table": latest_table()},
     )
 
 
