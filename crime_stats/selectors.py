@@ -72,6 +72,11 @@ class ComparisonTable:
         """Return the chosen period's comparison."""
         return self.current.comparison
 
+    @property
+    def has_outsiders(self) -> bool:
+        """Return True when a row shows a rate from a period its CSP was not a member in."""
+        return any(False in row.member_then for row in self.rows)
+
 
 @dataclass(frozen=True)
 class TrendPoint:

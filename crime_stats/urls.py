@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from crime_stats.views import comparison
+
+urlpatterns = [
+    path("comparison/", comparison.comparison, name="comparison"),
+]

@@ -172,4 +172,3 @@ def _load_plan(counts: Counter) -> None:
                 {"version": version, "letter": priority["letter"]},
                 {"wording": priority["wording"], "focus_areas": priority["focus_areas"]},
             )
-

@@ -1,0 +1,152 @@
+"""The comparison page: the plan's MSG table for any group, period and category."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from crime_stats.comparison import BAND_METHOD
+from crime_stats.comparison_export import comparison_json, comparison_sheet
+from crime_stats.models import ALL_CRIME, ComparisonGroup, ReportingPeriod
+from crime_stats.selectors import (
+    TableRow,
+    comparison_table,
+    group_periods,
+    period_categories,
+)
+from exports.tables import csv_response, xlsx_response
+
+FORMATS = ("html", "json", "csv", "xlsx")
+SORTS = {
+    "csp": lambda line: line.row.csp,
+    "rate": lambda line: line.row.rate,
+    "position": lambda line: line.row.position,
+    "change": lambda line: line.row.change,
+    "change_pct": lambda line: line.row.change_pct,
+}
+NO_GROUPS = "No comparison group has been set up yet."
+UNKNOWN_GROUP = "There is no comparison group called “{}”."
+UNKNOWN_PERIOD = "There is no reporting period “{}” with figures for {}."
+UNKNOWN_CATEGORY = "There are no “{}” figures for {}."
+UNKNOWN_FORMAT = "Unknown format “{}”: use json, csv or xlsx."
+
+
+class NotFound(Exception):
+    """A selection that names a group, period or category that does not exist."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the visitor asked to see, with the choices for each selector."""
+
+    group: ComparisonGroup
+    period: ReportingPeriod
+    category: str
+    groups: list[ComparisonGroup]
+    periods: list[ReportingPeriod]
+    categories: list[str]
+
+
+@require_GET
+def comparison(request: HttpRequest) -> HttpResponse:
+    output = request.GET.get("format", "html")
+    try:
+        if output not in FORMATS:
+            raise NotFound(UNKNOWN_FORMAT.format(output))
+        selection = _selection(request)
+    except NotFound as problem:
+        return _not_found(request, str(problem), output)
+    table = comparison_table(selection.group, selection.period, selection.category)
+    if output == "json":
+        return JsonResponse(comparison_json(table, selection.periods))
+    filename = f"msg-comparison-{selection.period.slug}"
+    if output in ("csv", "xlsx"):
+        header, rows = comparison_sheet(table)
+        if output == "csv":
+            return csv_response(filename, header, rows)
+        return xlsx_response(filename, header, rows, sheet="MSG comparison")
+    sort = request.GET.get("sort", "position")
+    return render(
+        request,
+        "crime_stats/comparison.html",
+        {
+            "selection": selection,
+            "table": table,
+            "rows": _sorted(table.rows, sort),
+            "sort": sort,
+            "headers": _sort_headers(request, sort),
+            "downloads": {f: _with(request, format=f) for f in ("csv", "xlsx", "json")},
+            "band_method": BAND_METHOD,
+        },
+    )
+
+
+def _selection(request: HttpRequest) -> Selection:
+    groups = list(ComparisonGroup.objects.select_related("focus"))
+    if not groups:
+        raise NotFound(NO_GROUPS)
+    name = request.GET.get("group")
+    group = next((g for g in groups if g.name == name), None) if name else groups[0]
+    if group is None:
+        raise NotFound(UNKNOWN_GROUP.format(name))
+    category = request.GET.get("category") or ALL_CRIME
+    periods = group_periods(group, category)
+    slug = request.GET.get("period")
+    if slug:
+        period = next((p for p in periods if p.slug == slug), None)
+        if period is None:
+            raise NotFound(UNKNOWN_PERIOD.format(slug, group.name))
+    elif periods:
+        period = periods[-1]
+    else:
+        raise NotFound(UNKNOWN_CATEGORY.format(category, group.name))
+    categories = period_categories(period)
+    if category not in categories:
+        raise NotFound(UNKNOWN_CATEGORY.format(category, group.name))
+    return Selection(group, period, category, groups, periods, categories)
+
+
+def _sorted(rows: list[TableRow], sort: str) -> list[TableRow]:
+    """Return the rows sorted by a column (`-` first for descending); figures missing go last."""
+    key = SORTS.get(sort.removeprefix("-"))
+    if key is None:
+        return rows
+    present = [line for line in rows if key(line) is not None]
+    absent = [line for line in rows if key(line) is None]
+    return sorted(present, key=key, reverse=sort.startswith("-")) + absent
+
+
+def _with(request: HttpRequest, **changes: str) -> str:
+    """Return the page's query string with `changes` applied, the selection kept."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query[name] = value
+    return "?" + query.urlencode()
+
+
+def _sort_headers(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
+    """Return, per sortable column, the link that sorts by it and its `aria-sort` state.
+
+    A second click on the sorted column reverses it; `aria-sort` tells screen readers which
+    column orders the table and which way.
+    """
+    headers = {}
+    for column in SORTS:
+        if sort == column:
+            headers[column] = {"url": _with(request, sort=f"-{column}"), "aria": "ascending"}
+        elif sort == f"-{column}":
+            headers[column] = {"url": _with(request, sort=column), "aria": "descending"}
+        else:
+            headers[column] = {"url": _with(request, sort=column), "aria": "none"}
+    return headers
+
+
+def _not_found(request: HttpRequest, message: str, output: str) -> HttpResponse:
+    if output == "json":
+        return JsonResponse({"error": message}, status=404)
+    return render(
+        request, "crime_stats/comparison_not_found.html", {"message": message}, status=404
+    )
