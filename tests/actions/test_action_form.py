@@ -84,9 +84,7 @@ def test_dates_outside_the_plan_version_are_refused_with_the_version_dates(
     assert not Action.objects.filter(title="Safe space in the city centre").exists()
 
 
-def test_a_lead_cannot_create_under_another_priority(
-    client_for, other_lead, owner, knife_stream
-):
+def test_a_lead_cannot_create_under_another_priority(client_for, other_lead, owner, knife_stream):
     data = smart_form_data(work_stream=knife_stream.pk, owner=owner.pk)
     response = client_for(other_lead).post(CREATE, data)
     assert response.status_code == 200

@@ -37,9 +37,7 @@ def test_the_second_of_two_edits_is_refused_and_keeps_its_input(
     assert 'value="amnesty bins"' in page and "Admin&#x27;s resources" in page
     # The form now carries the current version: saving again is a deliberate overwrite.
     assert response.context["form"]["edited_version"].value() == "2"
-    again = second.post(
-        url, smart_form_data(owners_action, unit="amnesty bins", edited_version=2)
-    )
+    again = second.post(url, smart_form_data(owners_action, unit="amnesty bins", edited_version=2))
     assert again.status_code == 302
     owners_action.refresh_from_db()
     assert (owners_action.unit, owners_action.version) == ("amnesty bins", 3)

@@ -45,9 +45,9 @@ def test_quarterly_action_allows_three_months(leads_action):
     # 31 Mar 2020, so it is never overdue: the plan year closed before its deadline.
     assert leads_action.next_review_due() == datetime.date(2020, 4, 8)
     assert not leads_action.is_overdue(datetime.date(2026, 11, 29))
-    assert not Action.objects.overdue(datetime.date(2026, 11, 29)).filter(
-        pk=leads_action.pk
-    ).exists()
+    assert (
+        not Action.objects.overdue(datetime.date(2026, 11, 29)).filter(pk=leads_action.pk).exists()
+    )
 
 
 def test_an_action_without_updates_counts_from_its_start(knife_stream, owner, owners_action):
@@ -77,15 +77,19 @@ def test_a_complete_action_is_never_overdue(owners_action, owner):
         author=owner,
     )
     assert not owners_action.is_overdue(datetime.date(2026, 1, 1))
-    assert not Action.objects.overdue(datetime.date(2026, 1, 1)).filter(
-        pk=owners_action.pk
-    ).exists()
+    assert (
+        not Action.objects.overdue(datetime.date(2026, 1, 1)).filter(pk=owners_action.pk).exists()
+    )
 
 
 @pytest.mark.parametrize(
     "today",
-    [datetime.date(2019, 8, 1), datetime.date(2019, 12, 31), datetime.date(2020, 3, 1),
-     datetime.date(2026, 11, 29)],
+    [
+        datetime.date(2019, 8, 1),
+        datetime.date(2019, 12, 31),
+        datetime.date(2020, 3, 1),
+        datetime.date(2026, 11, 29),
+    ],
 )
 def test_the_queryset_and_the_model_agree_on_the_demo(today):
     in_sql = set(Action.objects.overdue(today).values_list("title", flat=True))
@@ -96,8 +100,10 @@ def test_the_queryset_and_the_model_agree_on_the_demo(today):
 
 
 def test_the_demo_shows_a_realistic_mix_today():
-    """Judged as at the end of 2019/20: nine of the thirteen demo actions, one of priority a's four."""
-    overdue = set(Action.objects.overdue(datetime.date(2026, 11, 29)).values_list("title", flat=True))
+    """Judged as at the end of 2019/20: nine of thirteen demo actions, one of priority a."""
+    overdue = set(
+        Action.objects.overdue(datetime.date(2026, 11, 29)).values_list("title", flat=True)
+    )
     assert overdue == {
         "Weapons amnesty bins",
         "Prevent awareness training for front-line staff",
