@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, ClosedPeriod, ProgressUpdate, ReminderSent
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -48,4 +48,32 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ClosedPeriod)
+class ClosedPeriodAdmin(admin.ModelAdmin):
+    """Admins close a month or quarter once its progress has been reported to the board."""
+
+    list_display = ["starts_on", "ends_on", "reason", "closed_by", "closed_at"]
+    fields = ["starts_on", "ends_on", "reason"]
+    date_hierarchy = "starts_on"
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.closed_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """What `send_update_reminders` sent: read-only, for answering "was I reminded?"."""
+
+    list_display = ["recipient", "action", "period_starts_on", "overdue", "sent_at"]
+    list_filter = ["period_starts_on", "overdue"]
+    list_select_related = ["recipient", "action"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 from simple_history.models import HistoricalRecords
 
-from priorities.models import CrossCuttingTheme, Partner, WorkStream
+from accounts.roles import Role, User, can_read_everything, has_role, is_admin
+from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority, WorkStream
+
+# The SMART rules' messages; the form shows them beside the field and the tests reuse them.
+NEEDS_INDICATOR = "Say what will be counted to show progress (Measurable)."
+NEEDS_TARGET = "Give the target value of the indicator (Measurable)."
+NEEDS_UNIT = "Give the unit the indicator is counted in, for example referrals or % (Measurable)."
+NEEDS_OWNER = "Choose the person who owns the action (Achievable)."
+DUE_BEFORE_START = "The due date must be on or after the start date (Timely)."
+OUTSIDE_VERSION = "{field} must fall within {version}: {starts} to {ends} (Timely)."
 
 
 class ReviewCadence(models.TextChoices):
@@ -22,6 +36,44 @@ class ReviewCadence(models.TextChoices):
 CADENCE_MONTHS = {ReviewCadence.MONTHLY: 1, ReviewCadence.QUARTERLY: 3}
 
 
+def review_deadline(last_review: datetime.date, cadence: str) -> datetime.date:
+    """Return the last day an update may wait until: `last_review` plus the cadence's months."""
+    return last_review + relativedelta(months=CADENCE_MONTHS[ReviewCadence(cadence)])
+
+
+def review_cutoff(as_of: datetime.date, cadence: str) -> datetime.date:
+    """Return the earliest last-review date that is not overdue on `as_of`.
+
+    `review_deadline(r) < as_of` exactly when `r < review_cutoff(as_of)`; month arithmetic
+    clamps at month ends (31 Jan + 1 month = 28 Feb), so the simple inverse is nudged a day or
+    two until the SQL filter and `Action.is_overdue` agree on every day of the year.
+    """
+    cutoff = as_of - relativedelta(months=CADENCE_MONTHS[ReviewCadence(cadence)])
+    while review_deadline(cutoff, cadence) < as_of:
+        cutoff += datetime.timedelta(days=1)
+    while review_deadline(cutoff - datetime.timedelta(days=1), cadence) >= as_of:
+        cutoff -= datetime.timedelta(days=1)
+    return cutoff
+
+
+def financial_year_expression(field: str) -> Case:
+    """Return a SQL expression for the year a date field's financial year starts in."""
+    return Case(
+        When(**{f"{field}__month__gte": 4}, then=ExtractYear(field)),
+        default=ExtractYear(field) - 1,
+        output_field=IntegerField(),
+    )
+
+
+def readable_priorities(user: User) -> models.QuerySet[Priority]:
+    """Return the priorities a lead or owner may read: those they lead or hold actions in."""
+    return Priority.objects.filter(
+        Q(strategic_lead=user)
+        | Q(work_streams__strategic_lead=user)
+        | Q(work_streams__actions__owner=user)
+    ).distinct()
+
+
 class RagStatus(models.TextChoices):
     """An action's status as the partnership reports it; words always accompany the colour."""
 
@@ -30,6 +82,127 @@ class RagStatus(models.TextChoices):
     AMBER = "amber", "Amber: at risk"
     RED = "red", "Red: off track"
     COMPLETE = "complete", "Complete"
+
+
+class ActionQuerySet(models.QuerySet):
+    """Reads of actions: scope by role, progress annotations, overdue and the tracker's filters."""
+
+    def visible_to(self, user: User) -> ActionQuerySet:
+        """Return the actions the user may read (Admin and Chair: all; others: their priorities)."""
+        if not user.is_authenticated:
+            return self.none()
+        if can_read_everything(user):
+            return self
+        return self.filter(work_stream__priority__in=readable_priorities(user))
+
+    def editable_by(self, user: User) -> ActionQuerySet:
+        """Return the actions the user may edit: Admin all, a lead those under their priorities."""
+        if is_admin(user):
+            return self
+        if not has_role(user, Role.STRATEGIC_LEAD):
+            return self.none()
+        return self.filter(work_stream__priority__strategic_lead=user)
+
+    def reportable_by(self, user: User) -> ActionQuerySet:
+        """Return the actions the user may log progress on: editable ones and their own."""
+        if is_admin(user):
+            return self
+        if has_role(user, Role.STRATEGIC_LEAD):
+            return self.filter(Q(work_stream__priority__strategic_lead=user) | Q(owner=user))
+        if has_role(user, Role.ACTION_OWNER):
+            return self.filter(owner=user)
+        return self.none()
+
+    def mine(self, user: User) -> ActionQuerySet:
+        """Return a user's own actions: those they own and those under priorities they lead."""
+        return self.filter(Q(owner=user) | Q(work_stream__priority__strategic_lead=user))
+
+    def with_progress(self) -> ActionQuerySet:
+        """Return the actions annotated with their latest current update and review start.
+
+        `current_status` is the latest update's RAG status ("" before the first update),
+        `last_reported_on` its date, `reviewed_from` that date or else the start date.
+        """
+        if "current_status" in self.query.annotations:
+            return self
+        latest = (
+            ProgressUpdate.objects.current()
+            .filter(action=OuterRef("pk"))
+            .order_by("-reported_on", "-created_at")
+        )
+        return self.annotate(
+            current_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
+            last_reported_on=Subquery(latest.values("reported_on")[:1]),
+            reviewed_from=Coalesce(Subquery(latest.values("reported_on")[:1]), F("start_date")),
+        )
+
+    def in_version(self, version: PlanVersion) -> ActionQuerySet:
+        return self.filter(work_stream__priority__version=version)
+
+    def for_priority(self, priority: Priority) -> ActionQuerySet:
+        return self.filter(work_stream__priority=priority)
+
+    def for_work_stream(self, work_stream: WorkStream) -> ActionQuerySet:
+        return self.filter(work_stream=work_stream)
+
+    def for_partner(self, partner: Partner) -> ActionQuerySet:
+        return self.filter(partner=partner)
+
+    def with_theme(self, theme: CrossCuttingTheme) -> ActionQuerySet:
+        return self.filter(themes=theme)
+
+    def with_status(self, status: str) -> ActionQuerySet:
+        """Return the actions whose current RAG status is `status` ("" for no update yet)."""
+        return self.with_progress().filter(current_status=status)
+
+    def overdue(self, today: datetime.date) -> ActionQuerySet:
+        """Return the actions overdue on `today` (see `Action.is_overdue`)."""
+        return (
+            self.with_progress()
+            .exclude(current_status=RagStatus.COMPLETE)
+            .filter(_overdue_condition(today))
+        )
+
+    def not_overdue(self, today: datetime.date) -> ActionQuerySet:
+        """Return the actions that are not overdue on `today`."""
+        return self.with_progress().exclude(pk__in=self.model.objects.overdue(today).values("pk"))
+
+    def with_overdue_flag(self, today: datetime.date) -> ActionQuerySet:
+        """Return the actions annotated with `overdue` (1 or 0), for sorting overdue first."""
+        return self.with_progress().annotate(
+            overdue=Case(
+                When(
+                    Q(_overdue_condition(today)) & ~Q(current_status=RagStatus.COMPLETE),
+                    then=Value(1),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+
+    def for_listing(self) -> ActionQuerySet:
+        """Return the actions with what a list row shows fetched in the same query."""
+        return self.select_related(
+            "work_stream__priority__version", "owner", "partner"
+        ).prefetch_related("themes")
+
+
+def _overdue_condition(today: datetime.date) -> Q:
+    """Return the filter on `reviewed_from` that marks actions overdue on `today`.
+
+    After its plan version ends an action expects no further updates, so it is judged as at
+    the version's last day: a 2019/20 action reads as it stood on 31 March 2020.
+    """
+    conditions = [
+        Q(
+            work_stream__priority__version_id=version_id,
+            review_cadence=cadence,
+            reviewed_from__lt=review_cutoff(min(today, ends_on), cadence),
+        )
+        for version_id, ends_on in PlanVersion.objects.values_list("pk", "ends_on")
+        for cadence in ReviewCadence.values
+    ]
+    return reduce(or_, conditions, Q(pk__in=[]))
 
 
 class Action(models.Model):
@@ -71,6 +244,8 @@ class Action(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[themes])
 
+    objects = ActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["work_stream", "due_date", "title"]
         constraints = [
@@ -88,6 +263,75 @@ class Action(models.Model):
     def review_interval(self) -> relativedelta:
         """Return how long the action may go without an update before it is overdue."""
         return relativedelta(months=CADENCE_MONTHS[ReviewCadence(self.review_cadence)])
+
+    def clean(self) -> None:
+        """Refuse an action that is not SMART, naming each field that fails and why."""
+        # Missing indicator, target, unit or owner fail the fields' own required checks; the
+        # form words those with the NEEDS_* messages. Here: the rules across fields.
+        errors: dict[str, str] = {}
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            errors["due_date"] = DUE_BEFORE_START
+        if self.work_stream_id is not None:
+            version = self.work_stream.priority.version
+            for name in ("start_date", "due_date"):
+                day = getattr(self, name)
+                if day and not version.contains(day) and name not in errors:
+                    errors[name] = OUTSIDE_VERSION.format(
+                        field=self._meta.get_field(name).verbose_name.capitalize(),
+                        version=version.name,
+                        starts=f"{version.starts_on:%-d %b %Y}",
+                        ends=f"{version.ends_on:%-d %b %Y}",
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    def _progress(self) -> tuple[str, datetime.date | None]:
+        """Return the current RAG status and last update date, from annotations when present."""
+        if hasattr(self, "current_status"):
+            return self.current_status, self.last_reported_on
+        latest = self.updates.current().order_by("-reported_on", "-created_at").first()
+        return (latest.status, latest.reported_on) if latest else ("", None)
+
+    def review_as_of(self, today: datetime.date) -> datetime.date:
+        """Return the day the action is judged on: today, or its plan version's end if earlier."""
+        return min(today, self.work_stream.priority.version.ends_on)
+
+    def next_review_due(self) -> datetime.date:
+        """Return the last day the next update may be dated without the action being overdue."""
+        _, last = self._progress()
+        return review_deadline(last or self.start_date, self.review_cadence)
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """Return True when the action is overdue on `today`.
+
+        Overdue: not complete, and the day it is judged on (today, or its plan version's last
+        day if that is earlier) is later than its review deadline: the date of its latest
+        current update (its start date before the first update) plus one calendar month for a
+        monthly review cadence or three for a quarterly one.
+        """
+        status, _ = self._progress()
+        if status == RagStatus.COMPLETE:
+            return False
+        return self.review_as_of(today) > self.next_review_due()
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def current(self) -> ProgressUpdateQuerySet:
+        """Return the updates no later update corrects (the ones that count)."""
+        return self.filter(corrections__isnull=True)
+
+    def spend_by_work_stream_and_year(self) -> dict[tuple[int, int], Decimal]:
+        """Return current spend summed per (work-stream id, financial year), in one query."""
+        rows = (
+            self.current()
+            .annotate(financial_year=financial_year_expression("reported_on"))
+            .values("action__work_stream_id", "financial_year")
+            .annotate(total=Sum("spend"))
+            .order_by()
+        )
+        return {
+            (row["action__work_stream_id"], row["financial_year"]): row["total"] for row in rows
+        }
 
 
 class ProgressUpdate(models.Model):
@@ -119,11 +363,16 @@ class ProgressUpdate(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ProgressUpdateQuerySet.as_manager()
+
     class Meta:
         ordering = ["action", "-reported_on", "-created_at"]
         get_latest_by = ["reported_on", "created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(spend__gte=0), name="update_spend_not_negative"),
+            # An update is corrected at most once, so "current" (uncorrected) updates form one
+            # line per report and spend is never counted twice.
+            models.UniqueConstraint(fields=["corrects"], name="update_corrected_once"),
         ]
         indexes = [
             # An action's current status is its latest update: read per action, newest first.
@@ -134,3 +383,65 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.get_status_display()} on {self.reported_on:%d %b %Y}"
+
+
+class ClosedPeriodQuerySet(models.QuerySet):
+    def containing(self, day: datetime.date) -> ClosedPeriodQuerySet:
+        """Return the closed periods that `day` falls in."""
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class ClosedPeriod(models.Model):
+    """A month or quarter an Admin has closed: no progress may be dated in it any more."""
+
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(
+        max_length=200, blank=True, help_text="For example: figures reported to the SLP board."
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="closed_periods"
+    )
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClosedPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "closed progress period"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="closedperiod_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%-d %b %Y} to {self.ends_on:%-d %b %Y}"
+
+
+class ReminderSent(models.Model):
+    """One action named in one reminder to one person, for the cadence period it fell in.
+
+    `send_update_reminders` names an action to a person at most once per review period, so
+    running the command often (hourly from cron, say) sends each reminder once.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="update_reminders"
+    )
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    period_starts_on = models.DateField(help_text="First day of the month or quarter reminded.")
+    overdue = models.BooleanField(help_text="Overdue when sent (otherwise due soon).")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            # Once per cadence period however often the command runs.
+            models.UniqueConstraint(
+                fields=["recipient", "action", "period_starts_on"], name="reminder_once_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} to {self.recipient} for {self.period_starts_on:%b %Y}"

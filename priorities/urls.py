@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from priorities import views
+
+app_name = "priorities"
+
+urlpatterns = [
+    path(
+        "priorities/<int:priority_pk>/work-streams/new/",
+        views.work_stream_create,
+        name="work_stream_create",
+    ),
+    path(
+        "priorities/work-streams/<int:pk>/edit/",
+        views.work_stream_edit,
+        name="work_stream_edit",
+    ),
+]

@@ -122,6 +122,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "slp-portal@localhost")
+# Links in reminder emails (send_update_reminders) start with this address.
+PORTAL_BASE_URL = env_str("SLP_PORTAL_URL", "http://127.0.0.1:8000")
 
 # Uploads of crime figures (crime_stats.importers) refuse anything larger than this.
 IMPORT_MAX_UPLOAD_BYTES = env_int("SLP_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)

@@ -1,0 +1,137 @@
+"""Every URL of the portal × every role (and anonymous) × GET/POST, in one table.
+
+The test walks the URL resolver: a URL pattern without a row here fails the suite, so a new
+page cannot ship without its permissions being written down. POSTs carry no data: a page that
+accepts them answers 200 with the form's errors and writes nothing.
+"""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from actions.models import Action, ProgressUpdate
+from priorities.models import FundingAllocation, Priority, WorkStream
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "admin", "chair", "lead", "other_lead", "owner"]
+USERNAMES = {
+    "admin": "admin",
+    "chair": "chair",
+    "lead": "lead",
+    "other_lead": "lead2",
+    "owner": "owner",
+}
+SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
+
+
+def row(get: dict | int, post: dict | int) -> dict[str, tuple[int, int]]:
+    """Return {role: (GET status, POST status)}; an int means the same status for all roles."""
+
+    def status(spec, role):
+        return spec if isinstance(spec, int) else spec.get(role, SIGN_IN)
+
+    return {role: (status(get, role), status(post, role)) for role in ROLES}
+
+
+def signed_in(get: int | dict, post: int | dict) -> dict[str, tuple[int, int]]:
+    """As `row`, with anonymous visitors redirected to sign in for both methods."""
+    table = row(get, post)
+    table["anonymous"] = (SIGN_IN, SIGN_IN)
+    return table
+
+
+EDITOR = {"admin": 200, "chair": 403, "lead": 200, "other_lead": 404, "owner": 403}
+REPORTER = {"admin": 200, "chair": 403, "lead": 200, "other_lead": 404, "owner": 200}
+READER = {"admin": 200, "chair": 200, "lead": 200, "other_lead": 404, "owner": 200}
+CREATOR = {"admin": 200, "chair": 403, "lead": 200, "other_lead": 200, "owner": 403}
+
+# The URL name, its arguments (built from the demo data) and each role's statuses.
+MATRIX = {
+    "home": ({}, signed_in(200, 405)),
+    "healthz": ({}, row(200, 405)),
+    "login": (
+        {},
+        row(
+            {**dict.fromkeys(ROLES, 302), "anonymous": 200},
+            {**dict.fromkeys(ROLES, 302), "anonymous": 200},
+        ),
+    ),
+    "logout": ({}, signed_in(405, 302)),
+    "comparison": ({}, signed_in(200, 405)),
+    "actions:tracker": ({}, signed_in(200, 405)),
+    "actions:mine": ({}, signed_in(200, 405)),
+    "actions:create": ({}, signed_in(CREATOR, CREATOR)),
+    "actions:detail": ({"pk": "action"}, signed_in(READER, 405)),
+    "actions:edit": ({"pk": "action"}, signed_in(EDITOR, EDITOR)),
+    "actions:update": ({"pk": "action"}, signed_in(REPORTER, REPORTER)),
+    "priorities:work_stream_create": ({"priority_pk": "priority"}, signed_in(EDITOR, EDITOR)),
+    "priorities:work_stream_edit": ({"pk": "work_stream"}, signed_in(EDITOR, EDITOR)),
+}
+
+
+def url_names(patterns=None, namespace: str = "") -> set[str]:
+    """Return the name of every URL pattern outside the Django admin and static files."""
+    names: set[str] = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin" or str(pattern.pattern).startswith("static"):
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(
+                f"{namespace}{pattern.name}" if pattern.name else f"unnamed {pattern.pattern}"
+            )
+    return names
+
+
+def test_every_url_has_a_row():
+    missing = url_names() - set(MATRIX)
+    assert not missing, f"Add rows to the permission matrix for: {sorted(missing)}"
+    assert not set(MATRIX) - url_names(), "The matrix names URLs that no longer exist"
+
+
+def _objects() -> dict[str, int]:
+    action = Action.objects.get(title="Weapons amnesty bins")
+    return {
+        "action": action.pk,
+        "work_stream": action.work_stream_id,
+        "priority": Priority.objects.get(version__slug="refresh-2019-20", letter="a").pk,
+    }
+
+
+def _counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Action, ProgressUpdate, WorkStream, FundingAllocation))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client_for, name, role):
+    args, expected = MATRIX[name]
+    objects = _objects()
+    url = reverse(name, kwargs={k: objects[v] for k, v in args.items()})
+    get_status, post_status = expected[role]
+    client = (
+        Client() if role == "anonymous" else client_for(User.objects.get(username=USERNAMES[role]))
+    )
+    assert client.get(url).status_code == get_status, f"GET {url} as {role}"
+    before = _counts()
+    client = (
+        Client() if role == "anonymous" else client_for(User.objects.get(username=USERNAMES[role]))
+    )
+    assert client.post(url, {}).status_code == post_status, f"POST {url} as {role}"
+    assert _counts() == before, f"an empty POST to {url} as {role} wrote something"
+
+
+def test_state_changes_need_the_csrf_token(client_for, owner):
+    client = client_for(owner)
+    client.handler.enforce_csrf_checks = True
+    url = reverse("actions:update", args=[_objects()["action"]])
+    before = _counts()
+    response = client.post(
+        url, {"reported_on": "2020-03-01", "status": "green", "narrative": "x", "spend": "0"}
+    )
+    assert response.status_code == 403
+    assert _counts() == before
