@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from crime_stats.views import data
+
+urlpatterns = [
+    path("data/", data.batch_list, name="data_batches"),
+    path("data/upload/", data.upload, name="data_upload"),
+    path("data/<int:pk>/", data.batch_detail, name="data_batch"),
+    path("data/<int:pk>/confirm/", data.batch_confirm, name="data_confirm"),
+    path("data/<int:pk>/undo/", data.batch_undo, name="data_undo"),
+]

@@ -79,7 +79,8 @@ def plan_summary(plan: ImportPlan, limit: int = PREVIEW_LIMIT) -> dict:
         ],
         "rows_skipped": parsed.rows_skipped,
         "notes": parsed.notes,
-        "problems": [problem.as_dict() for problem in plan.problems],
+        # Problems other than unknown CSPs: any of them stops the import whatever is confirmed.
+        "problems": [problem.as_dict() for problem in parsed.problems],
     }
 
 
@@ -229,7 +230,7 @@ def preview_upload(
     )
     _count(batch, plan)
     summary = plan_summary(plan)
-    batch.errors = summary["problems"]
+    batch.errors = [problem.as_dict() for problem in plan.problems]
     # Only unknown CSPs can be waved through on confirm; any other problem rejects the file.
     batch.status = (
         ImportBatch.Status.REJECTED if plan.parsed.problems else ImportBatch.Status.PREVIEWED
