@@ -111,7 +111,10 @@ class ConfirmForm(forms.Form):
         field = self.fields["skip_unknown_csps"]
         if unknown_csps:
             field.required = True
-            field.label = f"Skip the rows of the {unknown_csps:,} CSPs that are not in the portal"
+            plural = "s" if unknown_csps != 1 else ""
+            field.label = (
+                f"Load the rest, skipping the {unknown_csps:,} CSP{plural} not in the portal"
+            )
             field.error_messages["required"] = (
                 "Tick this box to load the file without the CSPs that are not in the portal, "
                 "or correct their names and upload the file again."

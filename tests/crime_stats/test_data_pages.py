@@ -126,7 +126,7 @@ def test_unknown_csps_are_skipped_only_when_the_admin_ticks_the_box(client_for, 
     batch = ImportBatch.objects.get(file_name="figures.csv")
     page = client.get(reverse("data_batch", args=[batch.pk])).content.decode()
     assert "1 CSP in the file is not in the portal" in page
-    assert "Skip the rows of the 1 CSPs that are not in the portal" in page
+    assert "Load the rest, skipping the 1 CSP not in the portal" in page
 
     refused = client.post(reverse("data_confirm", args=[batch.pk]))
 
