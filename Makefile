@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run setup test lint format bench backup restore clean
+.PHONY: install run setup test lint format bench bench-import backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: install
 	$(BIN)/ruff check .
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Needs DATABASE_URL pointing at PostgreSQL (bench/README.md).
+bench-import: install
+	$(DEV) $(BIN)/python bench/import_ons.py
 
 lint: install
 	$(BIN)/ruff check .

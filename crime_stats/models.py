@@ -256,6 +256,15 @@ class ImportBatch(models.Model):
     rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(
+        default=0, help_text="Rows naming CSPs that are not in the portal, skipped on request."
+    )
+    created_periods = models.ManyToManyField(
+        ReportingPeriod,
+        blank=True,
+        related_name="created_by_batches",
+        help_text="Periods this batch created; undoing it removes them again if left empty.",
+    )
     errors = models.JSONField(
         "row-level error report",
         default=list,
@@ -273,3 +282,48 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()}, {self.created_at:%d %b %Y})"
+
+
+class FigureChange(models.Model):
+    """What one committed batch did to one figure, so undoing the batch restores it exactly.
+
+    A figure the batch created has `created` set and no previous values; a figure it revised
+    keeps the values and the batch it had before.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    csp = models.ForeignKey(CSP, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=120)
+    created = models.BooleanField()
+    previous_rate = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    previous_offences = models.IntegerField(null=True, blank=True)
+    previous_population = models.PositiveIntegerField(null=True, blank=True)
+    previous_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            # A batch writes each figure once; undo reads one row per figure.
+            models.UniqueConstraint(
+                fields=["batch", "csp", "period", "category"], name="change_unique_per_batch"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        action = "created" if self.created else f"revised from {self.previous_rate}"
+        return f"{self.csp}, {self.period}, {self.category}: {action}"
+
+
+class ImportUpload(models.Model):
+    """An uploaded file kept between preview and confirm (server-side, never by its name)."""
+
+    batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="upload")
+    content = models.BinaryField()
+    population_name = models.CharField(max_length=255, blank=True)
+    population = models.BinaryField(null=True, blank=True)
+    preview = models.JSONField(default=dict, help_text="What the preview found, for its page.")
+
+    def __str__(self) -> str:
+        return f"Upload for {self.batch}"

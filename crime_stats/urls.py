@@ -1,7 +1,12 @@
 from django.urls import path
 
-from crime_stats.views import comparison
+from crime_stats.views import comparison, data
 
 urlpatterns = [
     path("comparison/", comparison.comparison, name="comparison"),
+    path("data/", data.batch_list, name="data_batches"),
+    path("data/upload/", data.upload, name="data_upload"),
+    path("data/<int:pk>/", data.batch_detail, name="data_batch"),
+    path("data/<int:pk>/confirm/", data.batch_confirm, name="data_confirm"),
+    path("data/<int:pk>/undo/", data.batch_undo, name="data_undo"),
 ]

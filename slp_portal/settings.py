@@ -127,6 +127,10 @@ PORTAL_BASE_URL = env_str("SLP_PORTAL_URL", "http://127.0.0.1:8000")
 
 # Uploads of crime figures (crime_stats.importers) refuse anything larger than this.
 IMPORT_MAX_UPLOAD_BYTES = env_int("SLP_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+# XLSX and ODS files are zip archives: refuse one that unpacks to more than this, or holds
+# more parts than this, before anything is decompressed (zip bombs).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("SLP_IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
+IMPORT_MAX_ARCHIVE_MEMBERS = env_int("SLP_IMPORT_MAX_ARCHIVE_MEMBERS", 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Security: production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects.

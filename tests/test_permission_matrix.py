@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, ProgressUpdate
+from crime_stats.models import CrimeFigure, ImportBatch
 from priorities.models import FundingAllocation, Priority, WorkStream
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,7 @@ def signed_in(get: int | dict, post: int | dict) -> dict[str, tuple[int, int]]:
 EDITOR = {"admin": 200, "chair": 403, "lead": 200, "other_lead": 404, "owner": 403}
 REPORTER = {"admin": 200, "chair": 403, "lead": 200, "other_lead": 404, "owner": 200}
 READER = {"admin": 200, "chair": 200, "lead": 200, "other_lead": 404, "owner": 200}
+ADMIN_ONLY = {"admin": 200, "chair": 403, "lead": 403, "other_lead": 403, "owner": 403}
 CREATOR = {"admin": 200, "chair": 403, "lead": 200, "other_lead": 200, "owner": 403}
 
 # The URL name, its arguments (built from the demo data) and each role's statuses.
@@ -60,6 +62,13 @@ MATRIX = {
     ),
     "logout": ({}, signed_in(405, 302)),
     "comparison": ({}, signed_in(200, 405)),
+    "data_batches": ({}, signed_in(ADMIN_ONLY, 405)),
+    "data_upload": ({}, signed_in(ADMIN_ONLY, ADMIN_ONLY)),
+    "data_batch": ({"pk": "batch"}, signed_in(ADMIN_ONLY, 405)),
+    # The seed batch is already committed and has no undo record: the admin is sent back to it
+    # with a message, and nothing changes.
+    "data_confirm": ({"pk": "batch"}, signed_in(405, {**ADMIN_ONLY, "admin": 302})),
+    "data_undo": ({"pk": "batch"}, signed_in(ADMIN_ONLY, {**ADMIN_ONLY, "admin": 302})),
     "actions:tracker": ({}, signed_in(200, 405)),
     "actions:mine": ({}, signed_in(200, 405)),
     "actions:create": ({}, signed_in(CREATOR, CREATOR)),
@@ -99,11 +108,13 @@ def _objects() -> dict[str, int]:
         "action": action.pk,
         "work_stream": action.work_stream_id,
         "priority": Priority.objects.get(version__slug="refresh-2019-20", letter="a").pk,
+        "batch": ImportBatch.objects.get(format=ImportBatch.Format.SEED).pk,
     }
 
 
 def _counts() -> tuple[int, ...]:
-    return tuple(m.objects.count() for m in (Action, ProgressUpdate, WorkStream, FundingAllocation))
+    models = (Action, ProgressUpdate, WorkStream, FundingAllocation, CrimeFigure, ImportBatch)
+    return tuple(m.objects.count() for m in models)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,233 @@
+"""Benchmark: a national-scale Home Office (ons layout) file imported into PostgreSQL.
+
+Generates about a million rows (310 CSPs × 3 financial years × 4 quarters × 269 offence codes),
+then measures in the same run:
+
+- the floor: PostgreSQL COPY of the same file into a bare staging table;
+- the portal's import (read in chunks, every row checked, summed to offence groups and All crime,
+  compared with the stored figures, written with bulk operations), in a child process so its
+  peak memory (maxrss) is its own;
+- what a hand-written importer does: a per-row ORM update_or_create loop over a 20,000-row
+  sample, scaled to the whole file.
+
+Run: DATABASE_URL=postgres://… .venv/bin/python bench/import_ons.py   (see bench/README.md)
+It creates 310 bench CSPs (force names start `Benchforce`) and removes their figures before the
+import, so each run measures a first load. Nothing outside the bench CSPs is touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slp_portal.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+CSPS, YEARS, QUARTERS, CODES = 310, (2017, 2018, 2019), (1, 2, 3, 4), 269
+SAMPLE = 20_000
+GROUPS = [
+    "Violence against the person", "Sexual offences", "Robbery", "Theft offences",
+    "Criminal damage and arson", "Drug offences", "Possession of weapons offences",
+    "Public order offences", "Miscellaneous crimes against society", "Fraud offences",
+]  # fmt: skip
+HEADER = [
+    "Financial Year", "Financial Quarter", "Force Name", "CSP Name", "Offence Description",
+    "Offence Group", "Offence Subgroup", "Offence Code", "Offence Count",
+]  # fmt: skip
+
+
+def setup_django() -> None:
+    import django
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (the benchmark measures COPY).")
+    django.setup()
+
+
+def bench_csps() -> list[tuple[str, str]]:
+    """Return (force, name) of the bench CSPs: 31 forces of 10 CSPs."""
+    return [(f"Benchforce {n // 10:02d}", f"Benchplace {n:03d}") for n in range(CSPS)]
+
+
+def generate(path: Path) -> int:
+    """Write the ons-layout file; return its number of data rows."""
+    codes = [(f"{n:03d}", f"Offence {n:03d}", GROUPS[n % len(GROUPS)]) for n in range(CODES)]
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for year in YEARS:
+            label = f"{year}/{(year + 1) % 100:02d}"
+            for quarter in QUARTERS:
+                for index, (force, name) in enumerate(bench_csps()):
+                    writer.writerows(
+                        [label, quarter, force, name, description, group, group, code,
+                         (index * 7 + int(code) * 3 + quarter) % 40]
+                        for code, description, group in codes
+                    )  # fmt: skip
+                    rows += len(codes)
+    return rows
+
+
+def prepare_database() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from crime_stats.models import CSP
+
+    call_command("migrate", verbosity=0)
+    existing = set(
+        CSP.objects.filter(force__startswith="Benchforce").values_list("name", flat=True)
+    )
+    CSP.objects.bulk_create(
+        CSP(force=force, name=name, ons_code=f"E229{n:05d}")
+        for n, (force, name) in enumerate(bench_csps())
+        if name not in existing
+    )
+    # Remove the bench CSPs' figures (and their journal and history) so the import is a first load.
+    with connection.cursor() as cursor:
+        bench = "SELECT id FROM crime_stats_csp WHERE force LIKE 'Benchforce%%'"
+        cursor.execute(f"DELETE FROM crime_stats_figurechange WHERE csp_id IN ({bench})")
+        cursor.execute(f"DELETE FROM crime_stats_historicalcrimefigure WHERE csp_id IN ({bench})")
+        cursor.execute(f"DELETE FROM crime_stats_crimefigure WHERE csp_id IN ({bench})")
+
+
+def measure_copy(path: Path) -> float:
+    """Return seconds for COPY of the file into a bare staging table (the floor)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_ons_staging")
+        cursor.execute(
+            "CREATE TABLE bench_ons_staging (" + ", ".join(f"c{n} text" for n in range(9)) + ")"
+        )
+        start = time.perf_counter()
+        with path.open("rb") as handle:
+            cursor.cursor.copy_expert(
+                "COPY bench_ons_staging FROM STDIN WITH (FORMAT csv, HEADER true)", handle
+            )
+        seconds = time.perf_counter() - start
+        cursor.execute("DROP TABLE bench_ons_staging")
+    return seconds
+
+
+def population_table() -> bytes:
+    lines = ["CSP,Police Force,Population"]
+    lines += [
+        f"{name},{force},{150_000 + n * 1000}" for n, (force, name) in enumerate(bench_csps())
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def child_import(path: str) -> None:
+    """Import the file as the command does; print seconds, peak memory and counts as JSON."""
+    setup_django()
+    from crime_stats.importers import ImportOptions, import_figures
+
+    start = time.perf_counter()
+    content = Path(path).read_bytes()
+    plan, batch = import_figures(
+        content=content, file_name="bench-national.csv", options=ImportOptions(format="ons"),
+        population=population_table(),
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    print(json.dumps({
+        "seconds": seconds,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rows": plan.parsed.rows_read,
+        "created": len(plan.created),
+        "problems": [str(p) for p in plan.problems[:5]],
+        "batch": batch.pk if batch else None,
+    }))  # fmt: skip
+
+
+def measure_orm_loop(path: Path) -> float:
+    """Return seconds for update_or_create on SAMPLE rows, one query pair per row, rolled back."""
+    import datetime
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from crime_stats.models import CSP, CrimeFigure, ReportingPeriod
+
+    csps = {(c.force, c.name): c for c in CSP.objects.filter(force__startswith="Benchforce")}
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        sample = [next(reader) for _ in range(SAMPLE)]
+
+    class Rollback(Exception):
+        pass
+
+    start = time.perf_counter()
+    try:
+        with transaction.atomic():
+            periods = {}
+            for year, quarter in {(row[0], row[1]) for row in sample}:
+                first = int(year[:4])
+                month = 4 + 3 * (int(quarter) - 1)
+                begin = datetime.date(first + (month > 12), (month - 1) % 12 + 1, 1)
+                periods[(year, quarter)], _ = ReportingPeriod.objects.get_or_create(
+                    slug=f"bench-{first}-q{quarter}",
+                    defaults={"label": f"Bench {year} Q{quarter}", "start": begin,
+                              "end": begin + datetime.timedelta(days=89)},
+                )  # fmt: skip
+            for year, quarter, force, name, description, _g, _s, _code, count in sample:
+                offences = int(count)
+                CrimeFigure.objects.update_or_create(
+                    csp=csps[(force, name)], period=periods[(year, quarter)],
+                    category=description,
+                    defaults={"offences": offences, "population": 200_000,
+                              "rate": Decimal(offences * 1000) / 200_000},
+                )  # fmt: skip
+            raise Rollback
+    except Rollback:
+        pass
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    setup_django()
+    prepare_database()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "national.csv"
+        start = time.perf_counter()
+        rows = generate(path)
+        print(f"generated {rows:,} rows ({path.stat().st_size / 1e6:,.1f} MB) "
+              f"in {time.perf_counter() - start:,.1f} s")  # fmt: skip
+        copy_seconds = measure_copy(path)
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(path)],
+            capture_output=True, text=True, check=True, env=os.environ,
+        )  # fmt: skip
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        orm_seconds = measure_orm_loop(path) * rows / SAMPLE
+    seconds = result["seconds"]
+    out = io.StringIO()
+    out.write(f"rows read:                 {result['rows']:,}\n")
+    out.write(f"figures created:           {result['created']:,} (batch {result['batch']})\n")
+    out.write(f"problems:                  {result['problems'] or 'none'}\n")
+    out.write(f"import, whole:             {seconds:,.1f} s = {rows / seconds:,.0f} rows/s\n")
+    out.write(f"peak memory (maxrss):      {result['maxrss_mb']:,.0f} MB\n")
+    out.write(f"COPY into staging (floor): {copy_seconds:,.1f} s; import / COPY = "
+              f"{seconds / copy_seconds:,.1f}× (target ≤ 5×)\n")  # fmt: skip
+    out.write(f"per-row ORM loop, scaled:  {orm_seconds:,.0f} s ({SAMPLE:,}-row sample); "
+              f"ORM / import = {orm_seconds / seconds:,.0f}× (target ≥ 50×)\n")  # fmt: skip
+    print(out.getvalue(), end="")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        child_import(sys.argv[2])
+    else:
+        main()

@@ -1,0 +1,218 @@
+"""One pipeline for the upload page and the command: read → check → compare → commit or stop.
+
+`parse_file` reads and checks the whole file without touching the database; `plan_import`
+compares its figures with the stored ones (created, revised, unchanged); `commit_plan` writes all
+of it in one transaction. Nothing is written while any problem remains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crime_stats.importers.columns import CSPMatcher, Problem, map_columns, missing_column
+from crime_stats.importers.layouts import (
+    ONS,
+    WIDE,
+    detect_layout,
+    parse_long,
+    parse_wide,
+    undetectable,
+    whole_table,
+)
+from crime_stats.importers.ons import POPULATION_SHEET, parse_ons
+from crime_stats.importers.periods import PeriodError, PeriodSpec, parse_span
+from crime_stats.importers.readers import UnreadableFile, read_sheets
+from crime_stats.importers.records import (
+    Figure,
+    ImportOptions,
+    NumberError,
+    ParsedFile,
+    parse_count,
+)
+from crime_stats.models import CrimeFigure, ReportingPeriod
+
+
+def read_population(
+    content: bytes, matcher: CSPMatcher
+) -> tuple[dict[int, int], list[Problem], int]:
+    """Return CSP id -> population from a table with a CSP (or ONS code) and a Population column.
+
+    Rows for places that are not CSPs in the portal are ignored (a national table lists them
+    all); their number is returned third.
+    """
+    try:
+        sheets = read_sheets(content, POPULATION_SHEET)
+    except UnreadableFile as error:
+        return {}, [Problem(None, "", str(error), POPULATION_SHEET)], 0
+    sheet = sheets[0]
+    columns, problems = map_columns(sheet.header)
+    if "CSP" not in columns and "ONS code" not in columns:
+        problems.append(missing_column("CSP", "the population table names each row's CSP."))
+    if "Population" not in columns:
+        problems.append(missing_column("Population"))
+    if problems:
+        return {}, [Problem(p.row, p.column, p.message, POPULATION_SHEET) for p in problems], 0
+    populations: dict[int, int] = {}
+    first_row: dict[int, int] = {}
+    ignored = 0
+    header = sheet.header
+    for number, row in whole_table(sheet).iterrows():
+
+        def cell(name: str, row=row) -> str:
+            return str(row[columns[name]]).strip() if name in columns else ""
+
+        found = matcher.match(cell("CSP"), cell("Police Force"), cell("ONS code"))
+        if found.csp is None:
+            ignored += 1
+            continue
+        try:
+            population = parse_count(cell("Population"), "population")
+        except NumberError as error:
+            problems.append(
+                Problem(number, header[columns["Population"]], str(error), POPULATION_SHEET)
+            )
+            continue
+        if population == 0:
+            problems.append(
+                Problem(
+                    number,
+                    header[columns["Population"]],
+                    "the population is 0: give the CSP's population",
+                    POPULATION_SHEET,
+                )
+            )
+            continue
+        pk = found.csp.pk
+        if pk in populations and populations[pk] != population:
+            problems.append(
+                Problem(
+                    number,
+                    header[columns["Population"]],
+                    f"this row gives "
+                    f"{found.csp.label} a population of {population:,}, but row "
+                    f"{first_row[pk]} gives {populations[pk]:,}: keep one",
+                    POPULATION_SHEET,
+                )
+            )
+            continue
+        populations[pk] = population
+        first_row.setdefault(pk, number)
+    return populations, problems, ignored
+
+
+def parse_file(
+    content: bytes, options: ImportOptions, population: bytes | None = None
+) -> ParsedFile:
+    """Return every figure the file gives and every problem with it; writes nothing."""
+    parsed = ParsedFile(format=options.format or "")
+    try:
+        span = parse_span(options.span) if options.span else None
+    except PeriodError as error:
+        parsed.problems.append(Problem(None, "Span", f"the span chosen on upload: {error}"))
+        return parsed
+    parsed.span = span
+    try:
+        sheets = read_sheets(content)
+    except UnreadableFile as error:
+        parsed.problems.append(Problem(None, "", str(error)))
+        return parsed
+    layout = options.format or detect_layout(sheets[0].header)
+    if layout is None:
+        parsed.problems.append(undetectable(sheets[0].header))
+        return parsed
+    parsed.format = layout
+    matcher = CSPMatcher()
+    if layout == ONS:
+        populations = None
+        if population is not None:
+            populations, problems, ignored = read_population(population, matcher)
+            parsed.problems.extend(problems)
+            if ignored:
+                parsed.notes.append(
+                    f"The population table has {ignored:,} rows for places that are not CSPs "
+                    "in the portal; they are not used."
+                )
+        parse_ons(sheets, options, span, matcher, parsed, populations)
+    else:
+        for sheet in sheets:
+            (parse_wide if layout == WIDE else parse_long)(sheet, options, span, matcher, parsed)
+    if parsed.rows_read == 0 and not parsed.problems:
+        parsed.problems.append(
+            Problem(
+                None,
+                "",
+                "the file has a header row but no data rows: add the figures below the header",
+            )
+        )
+    return parsed
+
+
+@dataclass
+class ImportPlan:
+    """What committing a parsed file would do, figure by figure."""
+
+    parsed: ParsedFile
+    options: ImportOptions
+    created: list[Figure] = field(default_factory=list)
+    updated: list[tuple[CrimeFigure, Figure]] = field(default_factory=list)
+    unchanged: list[Figure] = field(default_factory=list)
+    periods: dict[PeriodSpec, ReportingPeriod | None] = field(default_factory=dict)
+
+    @property
+    def new_periods(self) -> list[PeriodSpec]:
+        """Return the periods that do not exist yet, in date order."""
+        return sorted(spec for spec, period in self.periods.items() if period is None)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Return every problem that stops the import, unknown CSPs included unless skipped."""
+        problems = list(self.parsed.problems)
+        if not self.options.skip_unknown_csps:
+            problems += [
+                Problem(unknown.first_row, "CSP", f"{unknown.message} ({unknown.rows:,} rows)")
+                for unknown in self.parsed.unknown_csps.values()
+            ]
+        return problems
+
+    @property
+    def can_commit(self) -> bool:
+        """Return True when nothing stops the import."""
+        return not self.problems
+
+    @property
+    def rows_rejected(self) -> int:
+        """Return how many distinct rows have a problem."""
+        return len({(p.sheet, p.row) for p in self.parsed.problems if p.row is not None})
+
+
+def plan_import(parsed: ParsedFile, options: ImportOptions) -> ImportPlan:
+    """Return the plan: which figures are new, which are revised (old → new), which unchanged."""
+    plan = ImportPlan(parsed=parsed, options=options)
+    specs = {figure.period for figure in parsed.figures}
+    existing_periods = {
+        PeriodSpec(period.start, period.end): period
+        for period in ReportingPeriod.objects.filter(start__in={s.start for s in specs})
+    }
+    plan.periods = {spec: existing_periods.get(spec) for spec in specs}
+    known = [period for period in plan.periods.values() if period is not None]
+    stored = {
+        (figure.csp_id, PeriodSpec(figure.period.start, figure.period.end), figure.category): figure
+        for figure in CrimeFigure.objects.filter(
+            period__in=known,
+            category__in={figure.category for figure in parsed.figures},
+            csp__in={figure.csp.pk for figure in parsed.figures},
+        ).select_related("period")
+    }
+    for figure in parsed.figures:
+        current = stored.get(figure.key)
+        if current is None:
+            plan.created.append(figure)
+        elif (current.rate, current.offences, current.population) == (
+            figure.rate,
+            figure.offences,
+            figure.population,
+        ):
+            plan.unchanged.append(figure)
+        else:
+            plan.updated.append((current, figure))
+    return plan
