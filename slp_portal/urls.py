@@ -12,6 +12,7 @@ admin.site.site_title = "SLP Portal admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("priorities/changes/", views.priority_changes, name="priority-changes"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

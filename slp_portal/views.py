@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from crime_stats.selectors import latest_table
-from priorities.models import PlanVersion
+from priorities.changes import compare_priorities
+from priorities.models import Plan, PlanVersion
 
 
 @require_GET
@@ -31,3 +32,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # any database failure means "not healthy"
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def priority_changes(request: HttpRequest) -> HttpResponse:
+    """What each refresh of each plan changed, priority by priority, against the version before."""
+    refreshes = []
+    for plan in Plan.objects.prefetch_related("versions__priorities"):
+        versions = sorted(plan.versions.all(), key=lambda version: version.starts_on)
+        for before, after in zip(versions, versions[1:], strict=False):
+            changes = compare_priorities(
+                {p.letter: (p.wording, p.focus_areas) for p in before.priorities.all()},
+                {p.letter: (p.wording, p.focus_areas) for p in after.priorities.all()},
+            )
+            refreshes.append({"plan": plan, "before": before, "after": after, "changes": changes})
+    return render(request, "slp_portal/priority_changes.html", {"refreshes": refreshes})
