@@ -1,0 +1,60 @@
+"""The chart builders turn numbers into figures faithfully: pure functions, no database."""
+
+from crime_stats.charts import BAND_METHOD, RankedBar, ranked_bar_chart, trend_chart
+
+BARS = [
+    RankedBar("West Midlands - Coventry", 59.1, 3, False, False),
+    RankedBar("Lancashire - Blackpool", 167.7, 1, False, False),
+    RankedBar("Leicestershire - Leicester", 92.5, 2, True, True),
+    RankedBar("Staffordshire - Stoke-on-Trent", 92.5, 2, True, False),
+]
+
+
+def test_ranked_bars_are_highest_first_with_values_positions_and_the_focus_named():
+    figure = ranked_bar_chart(BARS, msg_average=103.0, std_dev=39.6, title="All crime")
+    bar = figure["data"][0]
+    assert list(bar["x"]) == [167.7, 92.5, 92.5, 59.1]
+    assert list(bar["y"]) == [
+        "Lancashire - Blackpool",
+        "<b>Leicestershire - Leicester (focus)</b>",
+        "Staffordshire - Stoke-on-Trent",
+        "West Midlands - Coventry",
+    ]
+    assert list(bar["text"]) == [
+        "167.7 (1st)",
+        "92.5 (joint 2nd)",
+        "92.5 (joint 2nd)",
+        "59.1 (3rd)",
+    ]
+    colours = list(bar["marker"]["color"])
+    assert colours[1] != colours[0] and colours[0] == colours[2] == colours[3]
+
+
+def test_ranked_bars_mark_the_msg_average_and_state_the_band_method():
+    figure = ranked_bar_chart(BARS, msg_average=103.0, std_dev=39.6, title="All crime")
+    shapes = figure["layout"]["shapes"]
+    band = next(s for s in shapes if s["type"] == "rect")
+    line = next(s for s in shapes if s["type"] == "line")
+    assert (band["x0"], band["x1"]) == (103.0 - 39.6, 103.0 + 39.6)
+    assert line["x0"] == line["x1"] == 103.0
+    texts = [a["text"] for a in figure["layout"]["annotations"]]
+    assert "MSG average 103.0" in texts
+    assert BAND_METHOD in texts
+
+
+def test_trend_chart_draws_the_focus_the_average_and_its_band():
+    figure = trend_chart(
+        ["Apr–Dec 2016", "Apr–Dec 2017"],
+        [70.7, 84.6],
+        [75.7, 91.4],
+        [14.8, 19.6],
+        focus_label="Leicestershire - Leicester",
+        title="Trend",
+    )
+    by_name = {trace["name"]: trace for trace in figure["data"]}
+    assert list(by_name["Leicestershire - Leicester"]["y"]) == [70.7, 84.6]
+    assert list(by_name["MSG average"]["y"]) == [75.7, 91.4]
+    assert [round(v, 1) for v in by_name["Band (upper)"]["y"]] == [90.5, 111.0]
+    assert [round(v, 1) for v in by_name["Band (lower)"]["y"]] == [60.9, 71.8]
+    assert by_name["Band (lower)"]["fill"] == "tonexty"
+    assert list(by_name["MSG average"]["text"]) == ["75.7", "91.4"]
