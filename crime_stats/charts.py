@@ -1,4 +1,4 @@
-"""Plotly figures of the comparison, built from plain numbers: pure functions, no database.
+"""Plotly figures of the comparison: pure functions of the engine's results, no database.
 
 Each function returns the figure as a dict (plotly's JSON form) for `json_script`; the page's
 one static script (static/js/charts.js) draws it. Every chart on a page also has a table of
@@ -12,14 +12,15 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from crime_stats.narrative import ordinal
+from crime_stats.selectors import ComparisonTable, TrendPoint
+
 FOCUS_COLOUR = "#1d3557"  # the portal's navy: 11.6:1 on white
 MEMBER_COLOUR = "#8d99ae"
 AVERAGE_COLOUR = "#b3261e"  # a dark red line, labelled in words as well
 BAND_COLOUR = "rgba(179, 38, 30, 0.10)"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
-BAND_METHOD = (
-    "Shaded band: MSG average ± one standard deviation (population) of the members' rates."
-)
+BAND_METHOD = "Shaded band: MSG average ± one standard deviation (population) of the members' rates"
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,19 @@ class RankedBar:
     is_focus: bool
 
 
-def _layout(figure: go.Figure, *, title: str, height: int) -> None:
+def _layout(figure: go.Figure, *, title: str, subtitle: str, height: int) -> None:
     figure.update_layout(
         template="none",
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 15},
+            "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#495057"}},
+        },
         font=FONT,
         height=height,
-        margin={"l": 10, "r": 20, "t": 60, "b": 70},
+        margin={"l": 10, "r": 20, "t": 70, "b": 60},
         showlegend=False,
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -51,21 +58,32 @@ def ranked_bar_chart(
 ) -> dict:
     """Return a horizontal bar chart of the group, highest rate first, focus CSP highlighted.
 
-    The MSG average is a labelled line and its band (± one standard deviation) a shaded area;
-    every bar carries its value and position, so nothing depends on colour alone.
+    The MSG average is a bar of its own among the CSPs (hatched, and named), and its band
+    (± one standard deviation) a shaded area; every bar carries its value and position, so
+    nothing depends on colour alone.
     """
-    ordered = sorted(bars, key=lambda bar: (bar.position, bar.label))
+    ordered = sorted(bars, key=lambda bar: (-bar.rate, bar.label))
+    at = next((i for i, bar in enumerate(ordered) if bar.rate < msg_average), len(ordered))
     labels = [f"<b>{bar.label} (focus)</b>" if bar.is_focus else bar.label for bar in ordered]
+    texts = [
+        f"{bar.rate:.1f} ({'joint ' if bar.joint else ''}{ordinal(bar.position)})"
+        for bar in ordered
+    ]
+    colours = [FOCUS_COLOUR if bar.is_focus else MEMBER_COLOUR for bar in ordered]
+    patterns = [""] * len(ordered)
+    rates = [bar.rate for bar in ordered]
+    labels.insert(at, "<b>MSG average</b>")
+    texts.insert(at, f"{msg_average:.1f} (average)")
+    colours.insert(at, AVERAGE_COLOUR)
+    patterns.insert(at, "/")
+    rates.insert(at, msg_average)
     figure = go.Figure(
         go.Bar(
-            x=[bar.rate for bar in ordered],
+            x=rates,
             y=labels,
             orientation="h",
-            marker={"color": [FOCUS_COLOUR if bar.is_focus else MEMBER_COLOUR for bar in ordered]},
-            text=[
-                f"{bar.rate:.1f} ({'joint ' if bar.joint else ''}{_ordinal(bar.position)})"
-                for bar in ordered
-            ],
+            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "white"}},
+            text=texts,
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:.1f} crimes per 1,000<extra></extra>",
@@ -73,35 +91,14 @@ def ranked_bar_chart(
     )
     low, high = msg_average - std_dev, msg_average + std_dev
     figure.add_vrect(x0=low, x1=high, fillcolor=BAND_COLOUR, line_width=0, layer="below")
-    figure.add_vline(x=msg_average, line={"color": AVERAGE_COLOUR, "width": 2, "dash": "dash"})
-    figure.add_annotation(
-        x=msg_average,
-        y=1,
-        yref="paper",
-        yanchor="bottom",
-        showarrow=False,
-        text=f"MSG average {msg_average:.1f}",
-        font={"color": AVERAGE_COLOUR},
-    )
-    _layout(figure, title=title, height=120 + 28 * len(ordered))
+    _layout(figure, title=title, subtitle=BAND_METHOD, height=130 + 26 * len(labels))
+    figure.update_layout(bargap=0.25)
     figure.update_yaxes(autorange="reversed", automargin=True, ticks="")
     figure.update_xaxes(
         title_text="Crimes per 1,000 population",
         rangemode="tozero",
         gridcolor="#e9ecef",
-        range=[0, max([bar.rate for bar in ordered] + [high]) * 1.18],
-    )
-    figure.add_annotation(
-        x=0,
-        y=-0.02,
-        xref="paper",
-        yref="paper",
-        yanchor="top",
-        xanchor="left",
-        showarrow=False,
-        text=BAND_METHOD,
-        font={"size": 11, "color": "#495057"},
-        yshift=-30,
+        range=[0, max(rates + [high]) * 1.2],
     )
     return figure.to_plotly_json()
 
@@ -167,10 +164,10 @@ def trend_chart(
             hovertemplate=f"{focus_label}, %{{x}}: %{{y:.1f}}<extra></extra>",
         )
     )
-    _layout(figure, title=title, height=380)
+    _layout(figure, title=title, subtitle=BAND_METHOD, height=400)
     figure.update_layout(
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": -0.2, "traceorder": "reversed"},
+        legend={"orientation": "h", "x": 0, "y": -0.15, "traceorder": "reversed"},
     )
     figure.update_traces(showlegend=False, selector={"name": "Band (upper)"})
     figure.update_traces(showlegend=False, selector={"name": "Band (lower)"})
@@ -184,8 +181,35 @@ def trend_chart(
     return figure.to_plotly_json()
 
 
-def _ordinal(number: int) -> str:
-    """Return 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st…"""
-    if 10 <= number % 100 <= 20:
-        return f"{number}th"
-    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+def table_bar_chart(table: ComparisonTable) -> dict | None:
+    """Return the ranked bar chart of a comparison table's period, or None with no figures."""
+    comparison = table.comparison
+    if comparison.msg_average is None:
+        return None
+    bars = [
+        RankedBar(row.csp, float(row.rate), row.position, row.joint, row.is_focus)
+        for row in comparison.counted
+    ]
+    return ranked_bar_chart(
+        bars,
+        msg_average=float(comparison.msg_average),
+        std_dev=float(comparison.std_dev),
+        title=f"{table.category}: crimes per 1,000 population, {table.period.label}",
+    )
+
+
+def focus_trend_chart(
+    points: Sequence[TrendPoint], *, focus_label: str, category: str
+) -> dict | None:
+    """Return the focus CSP's trend chart over the points that have an MSG average, or None."""
+    points = [point for point in points if point.msg_average is not None]
+    if not points:
+        return None
+    return trend_chart(
+        [point.period.label for point in points],
+        [None if point.focus_rate is None else float(point.focus_rate) for point in points],
+        [float(point.msg_average) for point in points],
+        [float(point.std_dev) for point in points],
+        focus_label=focus_label,
+        title=f"{category}: {focus_label} against the MSG average",
+    )

@@ -73,6 +73,11 @@ class ComparisonTable:
         return self.current.comparison
 
     @property
+    def trend(self) -> list[TrendPoint]:
+        """Return the focus CSP's rate, the MSG average and the spread in every column."""
+        return [_trend_point(column) for column in self.columns]
+
+    @property
     def has_outsiders(self) -> bool:
         """Return True when a row shows a rate from a period its CSP was not a member in."""
         return any(False in row.member_then for row in self.rows)
@@ -86,6 +91,16 @@ class TrendPoint:
     focus_rate: Decimal | None
     msg_average: Decimal | None
     std_dev: Decimal | None
+
+    @property
+    def band_low(self) -> Decimal | None:
+        """Return the bottom of the band: the MSG average less one standard deviation."""
+        return None if self.msg_average is None else self.msg_average - self.std_dev
+
+    @property
+    def band_high(self) -> Decimal | None:
+        """Return the top of the band: the MSG average plus one standard deviation."""
+        return None if self.msg_average is None else self.msg_average + self.std_dev
 
 
 def same_span(period: ReportingPeriod, periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:
@@ -259,18 +274,17 @@ def trend_for(
             return []
         period = with_figures[-1]
     columns = comparisons_for(group, same_span(period, known), category, known_periods=known)
-    points = []
-    for column in columns:
-        focus = column.comparison.focus_row
-        points.append(
-            TrendPoint(
-                period=column.period,
-                focus_rate=focus.rate if focus else None,
-                msg_average=column.comparison.msg_average,
-                std_dev=column.comparison.std_dev,
-            )
-        )
-    return points
+    return [_trend_point(column) for column in columns]
+
+
+def _trend_point(column: PeriodComparison) -> TrendPoint:
+    focus = column.comparison.focus_row
+    return TrendPoint(
+        period=column.period,
+        focus_rate=focus.rate if focus else None,
+        msg_average=column.comparison.msg_average,
+        std_dev=column.comparison.std_dev,
+    )
 
 
 def _member(csp: CSP, rate: Decimal | None) -> MemberRate:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from crime_stats.charts import focus_trend_chart, table_bar_chart
 from crime_stats.comparison import BAND_METHOD
 from crime_stats.comparison_export import comparison_json, comparison_sheet
-from crime_stats.models import ALL_CRIME, ComparisonGroup, ReportingPeriod
-from crime_stats.selectors import (
-    TableRow,
-    comparison_table,
-    group_periods,
-    period_categories,
-)
+from crime_stats.selection import UNKNOWN_FORMAT, NotFound, selection_from
+from crime_stats.selectors import TableRow, comparison_table
 from exports.tables import csv_response, xlsx_response
 
 FORMATS = ("html", "json", "csv", "xlsx")
@@ -27,27 +21,6 @@ SORTS = {
     "change": lambda line: line.row.change,
     "change_pct": lambda line: line.row.change_pct,
 }
-NO_GROUPS = "No comparison group has been set up yet."
-UNKNOWN_GROUP = "There is no comparison group called “{}”."
-UNKNOWN_PERIOD = "There is no reporting period “{}” with figures for {}."
-UNKNOWN_CATEGORY = "There are no “{}” figures for {}."
-UNKNOWN_FORMAT = "Unknown format “{}”: use json, csv or xlsx."
-
-
-class NotFound(Exception):
-    """A selection that names a group, period or category that does not exist."""
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What the visitor asked to see, with the choices for each selector."""
-
-    group: ComparisonGroup
-    period: ReportingPeriod
-    category: str
-    groups: list[ComparisonGroup]
-    periods: list[ReportingPeriod]
-    categories: list[str]
 
 
 @require_GET
@@ -56,7 +29,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
     try:
         if output not in FORMATS:
             raise NotFound(UNKNOWN_FORMAT.format(output))
-        selection = _selection(request)
+        selection = selection_from(request.GET)
     except NotFound as problem:
         return _not_found(request, str(problem), output)
     table = comparison_table(selection.group, selection.period, selection.category)
@@ -80,33 +53,12 @@ def comparison(request: HttpRequest) -> HttpResponse:
             "headers": _sort_headers(request, sort),
             "downloads": {f: _with(request, format=f) for f in ("csv", "xlsx", "json")},
             "band_method": BAND_METHOD,
+            "bar_chart": table_bar_chart(table),
+            "trend_chart": focus_trend_chart(
+                table.trend, focus_label=table.group.focus.label, category=table.category
+            ),
         },
     )
-
-
-def _selection(request: HttpRequest) -> Selection:
-    groups = list(ComparisonGroup.objects.select_related("focus"))
-    if not groups:
-        raise NotFound(NO_GROUPS)
-    name = request.GET.get("group")
-    group = next((g for g in groups if g.name == name), None) if name else groups[0]
-    if group is None:
-        raise NotFound(UNKNOWN_GROUP.format(name))
-    category = request.GET.get("category") or ALL_CRIME
-    periods = group_periods(group, category)
-    slug = request.GET.get("period")
-    if slug:
-        period = next((p for p in periods if p.slug == slug), None)
-        if period is None:
-            raise NotFound(UNKNOWN_PERIOD.format(slug, group.name))
-    elif periods:
-        period = periods[-1]
-    else:
-        raise NotFound(UNKNOWN_CATEGORY.format(category, group.name))
-    categories = period_categories(period)
-    if category not in categories:
-        raise NotFound(UNKNOWN_CATEGORY.format(category, group.name))
-    return Selection(group, period, category, groups, periods, categories)
 
 
 def _sorted(rows: list[TableRow], sort: str) -> list[TableRow]:

@@ -10,36 +10,36 @@ BARS = [
 ]
 
 
-def test_ranked_bars_are_highest_first_with_values_positions_and_the_focus_named():
+def test_ranked_bars_are_highest_first_with_the_average_among_them_and_everything_labelled():
     figure = ranked_bar_chart(BARS, msg_average=103.0, std_dev=39.6, title="All crime")
     bar = figure["data"][0]
-    assert list(bar["x"]) == [167.7, 92.5, 92.5, 59.1]
+    assert list(bar["x"]) == [167.7, 103.0, 92.5, 92.5, 59.1]
     assert list(bar["y"]) == [
         "Lancashire - Blackpool",
+        "<b>MSG average</b>",
         "<b>Leicestershire - Leicester (focus)</b>",
         "Staffordshire - Stoke-on-Trent",
         "West Midlands - Coventry",
     ]
     assert list(bar["text"]) == [
         "167.7 (1st)",
+        "103.0 (average)",
         "92.5 (joint 2nd)",
         "92.5 (joint 2nd)",
         "59.1 (3rd)",
     ]
     colours = list(bar["marker"]["color"])
-    assert colours[1] != colours[0] and colours[0] == colours[2] == colours[3]
+    assert len({colours[0], colours[1], colours[2]}) == 3
+    assert colours[0] == colours[3] == colours[4]
+    # The average bar is hatched as well as coloured: colour never carries meaning alone.
+    assert list(bar["marker"]["pattern"]["shape"]) == ["", "/", "", "", ""]
 
 
-def test_ranked_bars_mark_the_msg_average_and_state_the_band_method():
+def test_ranked_bars_shade_the_band_and_state_its_method():
     figure = ranked_bar_chart(BARS, msg_average=103.0, std_dev=39.6, title="All crime")
-    shapes = figure["layout"]["shapes"]
-    band = next(s for s in shapes if s["type"] == "rect")
-    line = next(s for s in shapes if s["type"] == "line")
+    (band,) = figure["layout"]["shapes"]
     assert (band["x0"], band["x1"]) == (103.0 - 39.6, 103.0 + 39.6)
-    assert line["x0"] == line["x1"] == 103.0
-    texts = [a["text"] for a in figure["layout"]["annotations"]]
-    assert "MSG average 103.0" in texts
-    assert BAND_METHOD in texts
+    assert figure["layout"]["title"]["subtitle"]["text"] == BAND_METHOD
 
 
 def test_trend_chart_draws_the_focus_the_average_and_its_band():
@@ -57,4 +57,5 @@ def test_trend_chart_draws_the_focus_the_average_and_its_band():
     assert [round(v, 1) for v in by_name["Band (upper)"]["y"]] == [90.5, 111.0]
     assert [round(v, 1) for v in by_name["Band (lower)"]["y"]] == [60.9, 71.8]
     assert by_name["Band (lower)"]["fill"] == "tonexty"
-    assert list(by_name["MSG average"]["text"]) == ["75.7", "91.4"]
+    assert list(by_name["Leicestershire - Leicester"]["text"]) == ["70.7", "84.6"]
+    assert figure["layout"]["title"]["subtitle"]["text"] == BAND_METHOD
