@@ -142,12 +142,10 @@ def trend_chart(
         go.Scatter(
             x=list(period_labels),
             y=list(msg_averages),
-            mode="lines+markers+text",
+            mode="lines+markers",
             name="MSG average",
             line={"color": AVERAGE_COLOUR, "width": 2, "dash": "dash"},
             marker={"symbol": "square", "size": 8},
-            text=[f"{value:.1f}" for value in msg_averages],
-            textposition="bottom center",
             hovertemplate="MSG average, %{x}: %{y:.1f}<extra></extra>",
         )
     )
@@ -160,7 +158,11 @@ def trend_chart(
             line={"color": FOCUS_COLOUR, "width": 3},
             marker={"symbol": "circle", "size": 9},
             text=[f"{value:.1f}" if value is not None else "" for value in focus_rates],
-            textposition="top center",
+            # Labels go on the side away from the average line, so the two never collide.
+            textposition=[
+                "bottom center" if rate is not None and rate < average else "top center"
+                for rate, average in zip(focus_rates, msg_averages, strict=True)
+            ],
             hovertemplate=f"{focus_label}, %{{x}}: %{{y:.1f}}<extra></extra>",
         )
     )

@@ -182,3 +182,17 @@ def _missing(comparison: Comparison) -> list[str]:
         f"{names(missing)} {verb} no figure for this period, so the average, spread and "
         f"positions are worked out on the other {len(comparison.counted)} CSPs."
     ]
+
+
+def position_movement(previous: int | None, current: int | None) -> str | None:
+    """Return how the position moved in words a chair can act on, or None when unknown.
+
+    Position 1 is the highest rate, so a higher number is a better place.
+    """
+    if previous is None or current is None:
+        return None
+    places = current - previous
+    if places == 0:
+        return "no change"
+    plural = "" if abs(places) == 1 else "s"
+    return f"{abs(places)} place{plural} {'better' if places > 0 else 'worse'}"

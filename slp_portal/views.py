@@ -1,4 +1,4 @@
-"""Pages that combine the apps: the home page and the health check."""
+"""Pages that combine the apps: the chair's dashboard, the plan's refreshes, the health check."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -6,19 +6,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from crime_stats.selectors import latest_table
+from crime_stats.panel import crime_panel
+from crime_stats.selection import NotFound
 from priorities.changes import compare_priorities
 from priorities.models import Plan, PlanVersion
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard: where the focus CSP stands in its MSG, and how delivery is going."""
+    try:
+        panel = crime_panel(request.GET)
+    except NotFound as problem:
+        if request.GET:
+            return render(request, "slp_portal/dashboard.html", {"problem": problem}, status=404)
+        panel = None  # nothing loaded yet: the page says so
     version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
-    priorities = version.priorities.all() if version else []
     return render(
         request,
-        "slp_portal/home.html",
-        {"version": version, "priorities": priorities, "table": latest_table()},
+        "slp_portal/dashboard.html",
+        {"panel": panel, "version": version},
     )
 
 

@@ -13,13 +13,6 @@ def test_home_shows_the_latest_msg_table_with_computed_averages(client_for, chai
     assert "April–December 2018" in page
 
 
-def test_home_lists_the_latest_versions_priorities(client_for, owner):
-    page = client_for(owner).get(reverse("home")).content.decode()
-    assert "Refresh April 2019 – March 2020" in page
-    assert "deter extremism including hate crime/ incidents." in page
-    assert "modern-day slavery" in page
-
-
 def test_pages_are_british_english_with_a_skip_link(client_for, chair):
     page = client_for(chair).get(reverse("home")).content.decode()
     assert '<html lang="en-GB">' in page

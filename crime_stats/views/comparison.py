@@ -6,11 +6,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from crime_stats.charts import focus_trend_chart, table_bar_chart
-from crime_stats.comparison import BAND_METHOD
 from crime_stats.comparison_export import comparison_json, comparison_sheet
-from crime_stats.selection import UNKNOWN_FORMAT, NotFound, selection_from
-from crime_stats.selectors import TableRow, comparison_table
+from crime_stats.panel import crime_panel
+from crime_stats.selection import UNKNOWN_FORMAT, NotFound
+from crime_stats.selectors import TableRow
 from exports.tables import csv_response, xlsx_response
 
 FORMATS = ("html", "json", "csv", "xlsx")
@@ -29,10 +28,10 @@ def comparison(request: HttpRequest) -> HttpResponse:
     try:
         if output not in FORMATS:
             raise NotFound(UNKNOWN_FORMAT.format(output))
-        selection = selection_from(request.GET)
+        panel = crime_panel(request.GET)
     except NotFound as problem:
         return _not_found(request, str(problem), output)
-    table = comparison_table(selection.group, selection.period, selection.category)
+    selection, table = panel.selection, panel.table
     if output == "json":
         return JsonResponse(comparison_json(table, selection.periods))
     filename = f"msg-comparison-{selection.period.slug}"
@@ -46,17 +45,14 @@ def comparison(request: HttpRequest) -> HttpResponse:
         request,
         "crime_stats/comparison.html",
         {
+            "panel": panel,
             "selection": selection,
             "table": table,
             "rows": _sorted(table.rows, sort),
             "sort": sort,
             "headers": _sort_headers(request, sort),
             "downloads": {f: _with(request, format=f) for f in ("csv", "xlsx", "json")},
-            "band_method": BAND_METHOD,
-            "bar_chart": table_bar_chart(table),
-            "trend_chart": focus_trend_chart(
-                table.trend, focus_label=table.group.focus.label, category=table.category
-            ),
+            "band_method": panel.band_method,
         },
     )
 
