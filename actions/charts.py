@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 
 from actions.delivery import STATUS_LABELS, STATUS_ORDER, PriorityDelivery
 
-# The RAG palette of static/css/portal.css; each segment also carries its count and the legend
-# its words, and the patterns tell the statuses apart without colour.
+# The RAG palette of static/css/portal.css. Each segment is also labelled with its count and
+# status in words, so nothing depends on colour alone.
 STATUS_COLOURS = {
     "red": "#b02a37",
     "amber": "#ffc107",
@@ -18,14 +18,15 @@ STATUS_COLOURS = {
     "not_started": "#adb5bd",
     "": "#e9ecef",
 }
-STATUS_PATTERNS = {
-    "red": "x",
-    "amber": "/",
-    "green": "",
-    "complete": ".",
-    "not_started": "-",
-    "": "",
+STATUS_WORDS = {
+    "red": "red",
+    "amber": "amber",
+    "green": "green",
+    "complete": "complete",
+    "not_started": "not started",
+    "": "no update",
 }
+TEXT_COLOURS = {"amber": "#212529", "not_started": "#212529", "": "#212529"}
 
 
 def delivery_chart(rows: Sequence[PriorityDelivery], *, title: str) -> dict | None:
@@ -44,15 +45,9 @@ def delivery_chart(rows: Sequence[PriorityDelivery], *, title: str) -> dict | No
                 x=counts,
                 y=labels,
                 orientation="h",
-                marker={
-                    "color": STATUS_COLOURS[status],
-                    "line": {"color": "#212529", "width": 1},
-                    "pattern": {
-                        "shape": STATUS_PATTERNS[status],
-                        "fgcolor": "rgba(255,255,255,0.6)",
-                    },
-                },
-                text=[str(count) if count else "" for count in counts],
+                marker={"color": STATUS_COLOURS[status], "line": {"color": "white", "width": 2}},
+                text=[f"{count} {STATUS_WORDS[status]}" if count else "" for count in counts],
+                textfont={"color": TEXT_COLOURS.get(status, "white")},
                 textposition="inside",
                 insidetextanchor="middle",
                 hovertemplate=f"%{{y}}: %{{x}} {STATUS_LABELS[status]}<extra></extra>",
@@ -61,7 +56,12 @@ def delivery_chart(rows: Sequence[PriorityDelivery], *, title: str) -> dict | No
     figure.update_layout(
         template="none",
         barmode="stack",
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        title={
+            "text": f"{title} (number of actions)",
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 15},
+        },
         font={
             "family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
             "size": 13,
@@ -73,7 +73,7 @@ def delivery_chart(rows: Sequence[PriorityDelivery], *, title: str) -> dict | No
         plot_bgcolor="white",
     )
     figure.update_yaxes(autorange="reversed", automargin=True, ticks="")
-    figure.update_xaxes(title_text="Actions", dtick=1, gridcolor="#e9ecef", rangemode="tozero")
+    figure.update_xaxes(dtick=1, gridcolor="#e9ecef", rangemode="tozero")
     return figure.to_plotly_json()
 
 

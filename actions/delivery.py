@@ -41,6 +41,11 @@ class PriorityDelivery:
     spend: Decimal = Decimal(0)
 
     @property
+    def tracker_query(self) -> str:
+        """Return the action tracker's query string for this priority's actions."""
+        return f"?version={self.priority.version_id}&priority={self.priority.pk}"
+
+    @property
     def total(self) -> int:
         """Return how many actions the priority has."""
         return sum(self.statuses.values())

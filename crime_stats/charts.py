@@ -82,7 +82,10 @@ def ranked_bar_chart(
             x=rates,
             y=labels,
             orientation="h",
-            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "white"}},
+            marker={
+                "color": colours,
+                "pattern": {"shape": patterns, "fillmode": "overlay", "fgcolor": "white"},
+            },
             text=texts,
             textposition="outside",
             cliponaxis=False,

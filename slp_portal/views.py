@@ -4,8 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from actions.charts import delivery_chart
+from actions.delivery import delivery_by_priority
 from crime_stats.panel import crime_panel
 from crime_stats.selection import NotFound
 from priorities.changes import compare_priorities
@@ -22,10 +25,20 @@ def home(request: HttpRequest) -> HttpResponse:
             return render(request, "slp_portal/dashboard.html", {"problem": problem}, status=404)
         panel = None  # nothing loaded yet: the page says so
     version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
+    delivery = (
+        delivery_by_priority(version=version, user=request.user, today=timezone.localdate())
+        if version
+        else []
+    )
     return render(
         request,
         "slp_portal/dashboard.html",
-        {"panel": panel, "version": version},
+        {
+            "panel": panel,
+            "version": version,
+            "delivery": delivery,
+            "delivery_chart": delivery_chart(delivery, title="Actions by current status"),
+        },
     )
 
 

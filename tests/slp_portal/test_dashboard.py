@@ -1,0 +1,170 @@
+"""The chair's dashboard: every number from the engine and the delivery figures, per role."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from actions.delivery import delivery_by_priority
+from actions.models import Action, ProgressUpdate
+from crime_stats.models import CSP, ComparisonGroup, CrimeFigure, GroupMembership, ReportingPeriod
+from crime_stats.selectors import comparison_table
+from priorities.models import FundingAllocation, PlanVersion
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 29)
+
+
+def dashboard(client, **query):
+    return client.get(reverse("home"), query)
+
+
+def test_headline_figures_are_the_engines_for_the_latest_period(client_for, chair):
+    response = dashboard(client_for(chair))
+    panel = response.context["panel"]
+    assert panel.selection.period.slug == "apr-dec-2018"
+    focus = panel.focus
+    assert (focus.rate, focus.position, focus.joint) == (Decimal("92.5"), 10, True)
+    assert focus.change == Decimal("7.9")
+    assert panel.place == "joint 10th"
+    assert panel.previous_place == "11th"
+    assert panel.movement == "1 place worse"
+    page = response.content.decode()
+    assert "92.5" in page and "joint 10th" in page
+    assert "Up 7.9 (+9.3%) from 84.6 in April–December 2017" in page
+    assert "11th in April–December 2017: 1 place worse" in page
+    assert "Up 10.1 (+11.1%) from 91.4" in page  # MSG average 91.4 -> 101.5
+    expected = comparison_table(panel.selection.group, panel.selection.period).narrative
+    for sentence in expected:
+        assert sentence.replace("'", "&#x27;") in page
+
+
+def test_an_earlier_period_has_no_change_and_says_so(client_for, chair):
+    response = dashboard(client_for(chair), period="apr-dec-2016")
+    assert response.context["panel"].focus.change is None
+    assert "No earlier comparable period" in response.content.decode()
+    assert response.context["panel"].movement is None
+
+
+def test_charts_carry_the_same_numbers_as_their_tables(client_for, chair):
+    response = dashboard(client_for(chair))
+    panel = response.context["panel"]
+    bars = panel.bar_chart["data"][0]
+    table_rates = sorted(
+        [float(row.rate) for row in panel.table.comparison.rows] + [101.5], reverse=True
+    )
+    assert sorted(bars["x"], reverse=True) == pytest.approx(table_rates, abs=0.05)
+    trend = {trace["name"]: list(trace["y"]) for trace in panel.trend_chart["data"]}
+    assert trend["Leicestershire - Leicester"] == [70.7, 84.6, 92.5]
+    page = response.content.decode()
+    for figure_id in ("ranked-chart-data", "trend-chart-data", "delivery-chart-data"):
+        assert f'id="{figure_id}" type="application/json"' in page
+    assert 'id="ranked-table"' in page and 'id="trend-table"' in page
+    assert 'id="delivery-table"' in page
+    assert "<script>" not in page  # no inline script: charts are drawn by static/js/charts.js
+
+
+def test_unknown_period_is_a_404_with_a_message(client_for, chair):
+    response = dashboard(client_for(chair), period="apr-dec-1999")
+    assert response.status_code == 404
+    assert "There is no reporting period “apr-dec-1999”" in response.content.decode()
+
+
+def test_delivery_by_priority_counts_statuses_overdue_and_money(chair):
+    version = PlanVersion.objects.get(slug="refresh-2019-20")
+    rows = {
+        row.priority.letter: row
+        for row in delivery_by_priority(version=version, user=chair, today=TODAY)
+    }
+    assert list(rows) == list("abcdef")
+    a = rows["a"]
+    actions = Action.objects.filter(work_stream__priority=a.priority)
+    assert a.total == actions.count() == 4
+    assert a.overdue == Action.objects.for_priority(a.priority).overdue(TODAY).count()
+    assert a.statuses == {
+        status: sum(1 for x in actions.with_progress() if x.current_status == status)
+        for status in {x.current_status for x in actions.with_progress()}
+    }
+    assert a.allocation == sum(
+        f.amount for f in FundingAllocation.objects.filter(work_stream__priority=a.priority)
+    )
+    assert a.spend == sum(
+        u.spend for u in ProgressUpdate.objects.current().filter(action__in=actions)
+    )
+
+
+def test_a_lead_sees_delivery_only_for_priorities_they_can_read(client_for, lead, chair):
+    rows = dashboard(client_for(lead)).context["delivery"]
+    assert [row.priority.letter for row in rows] == ["a"]
+    assert len(dashboard(client_for(chair)).context["delivery"]) == 6
+
+
+def test_delivery_links_open_the_tracker_filtered_to_those_actions(client_for, chair):
+    response = dashboard(client_for(chair))
+    row = response.context["delivery"][0]
+    page = response.content.decode()
+    link = f"{reverse('actions:tracker')}{row.tracker_query}&overdue=yes"
+    assert f'href="{link.replace("&", "&amp;")}"' in page
+    tracker = client_for(chair).get(link)
+    assert len(tracker.context["actions"]) == row.overdue > 0
+
+
+def test_dashboard_query_count_stays_constant_as_data_grows(
+    client_for, chair, lead, owner, django_assert_num_queries
+):
+    client = client_for(chair)
+    dashboard(client)  # warm caches (content types, sessions)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        dashboard(client)
+    _grow_tenfold(lead, owner)
+    with django_assert_num_queries(len(before.captured_queries)):
+        response = dashboard(client)
+    assert response.context["panel"].table.comparison.member_count == 15 + 150
+
+
+def _grow_tenfold(lead, owner) -> None:
+    """Add ten times the CSPs (as group members with figures) and the demo's actions and updates."""
+    group = ComparisonGroup.objects.get()
+    periods = list(ReportingPeriod.objects.all())
+    for number in range(150):
+        csp = CSP.objects.create(force="Test force", name=f"Test CSP {number}")
+        GroupMembership.objects.create(group=group, csp=csp, valid_from=datetime.date(2016, 4, 1))
+        CrimeFigure.objects.bulk_create(
+            CrimeFigure(csp=csp, period=p, rate=Decimal(50 + number % 90)) for p in periods
+        )
+    templates = list(Action.objects.all())
+    for copy in range(9):
+        for template in templates:
+            action = Action.objects.create(
+                **{
+                    f.attname: getattr(template, f.attname)
+                    for f in Action._meta.concrete_fields
+                    if f.attname not in ("id", "title", "created_at", "updated_at")
+                },
+                title=f"{template.title} ({copy})",
+            )
+            ProgressUpdate.objects.bulk_create(
+                ProgressUpdate(
+                    action=action,
+                    reported_on=datetime.date(2019, 6, day),
+                    status="green",
+                    narrative="Copied",
+                    spend=Decimal(10),
+                    author=owner,
+                )
+                for day in (1, 2, 3)
+            )
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    assert dashboard(client).status_code == 302
+
+
+def test_pages_are_british_english_with_a_skip_link(client_for, chair):
+    page = dashboard(client_for(chair)).content.decode()
+    assert '<html lang="en-GB">' in page
+    assert 'href="#main"' in page and 'id="main"' in page
