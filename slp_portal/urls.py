@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from slp_portal import views
+from slp_portal import plan_views, views
 
 admin.site.site_header = "SLP Portal administration"
 admin.site.site_title = "SLP Portal admin"
@@ -12,7 +12,8 @@ admin.site.site_title = "SLP Portal admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("priorities/changes/", views.priority_changes, name="priority-changes"),
+    path("priorities/", plan_views.priority_list, name="priority-list"),
+    path("priorities/changes/", plan_views.priority_changes, name="priority-changes"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

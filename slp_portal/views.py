@@ -1,4 +1,4 @@
-"""Pages that combine the apps: the chair's dashboard, the plan's refreshes, the health check."""
+"""The chair's dashboard and the health check."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -11,8 +11,7 @@ from actions.charts import delivery_chart
 from actions.delivery import delivery_by_priority
 from crime_stats.panel import crime_panel
 from crime_stats.selection import NotFound
-from priorities.changes import compare_priorities
-from priorities.models import Plan, PlanVersion
+from priorities.models import PlanVersion
 
 
 @require_GET
@@ -52,18 +51,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # any database failure means "not healthy"
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
-
-
-@require_GET
-def priority_changes(request: HttpRequest) -> HttpResponse:
-    """What each refresh of each plan changed, priority by priority, against the version before."""
-    refreshes = []
-    for plan in Plan.objects.prefetch_related("versions__priorities"):
-        versions = sorted(plan.versions.all(), key=lambda version: version.starts_on)
-        for before, after in zip(versions, versions[1:], strict=False):
-            changes = compare_priorities(
-                {p.letter: (p.wording, p.focus_areas) for p in before.priorities.all()},
-                {p.letter: (p.wording, p.focus_areas) for p in after.priorities.all()},
-            )
-            refreshes.append({"plan": plan, "before": before, "after": after, "changes": changes})
-    return render(request, "slp_portal/priority_changes.html", {"refreshes": refreshes})
