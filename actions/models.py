@@ -180,6 +180,21 @@ class ActionQuerySet(models.QuerySet):
             )
         )
 
+    def needing_attention(self, today: datetime.date) -> ActionQuerySet:
+        """Return the actions that are overdue on `today` or whose current status is red."""
+        return self.with_overdue_flag(today).filter(
+            Q(overdue=1) | Q(current_status=RagStatus.RED)
+        )
+
+    def with_next_steps(self) -> ActionQuerySet:
+        """Return the actions annotated with `next_steps` from their latest current update."""
+        latest = (
+            ProgressUpdate.objects.current()
+            .filter(action=OuterRef("pk"))
+            .order_by("-reported_on", "-created_at")
+        )
+        return self.annotate(next_steps=Subquery(latest.values("next_steps")[:1]))
+
     def for_listing(self) -> ActionQuerySet:
         """Return the actions with what a list row shows fetched in the same query."""
         return self.select_related(

@@ -55,4 +55,4 @@ def test_spend_is_split_at_the_financial_year_and_overspend_is_shown(
     ]
     page = client_for(lead).get(reverse("actions:detail", args=[owners_action.pk])).content.decode()
     assert "<strong>Overspent</strong>" in page
-    assert "£-0.01" in page
+    assert "−£0.01" in page  # a true minus sign before the pound sign
