@@ -221,6 +221,12 @@ class CrimeFigure(models.Model):
         return f"{self.csp.label}, {self.period}, {self.category}: {self.rate}"
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def for_figures(self, *, period: ReportingPeriod, category: str) -> ImportBatchQuerySet:
+        """Return the batches that set the figures of a period and category: their sources."""
+        return self.filter(figures__period=period, figures__category=category).distinct()
+
+
 class ImportBatch(models.Model):
     """One file loaded by an admin: its provenance, counts, outcome and row-level problems."""
 
@@ -271,6 +277,8 @@ class ImportBatch(models.Model):
         blank=True,
         help_text="A list of {row, column, message} for every problem found.",
     )
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "import batches"

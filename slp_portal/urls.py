@@ -12,6 +12,7 @@ admin.site.site_title = "SLP Portal admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("board-pack/", views.board_pack, name="board-pack"),
     path("priorities/", plan_views.priority_list, name="priority-list"),
     path("priorities/changes/", plan_views.priority_changes, name="priority-changes"),
     path(

@@ -71,6 +71,7 @@ MATRIX = {
     "data_undo": ({"pk": "batch"}, signed_in(ADMIN_ONLY, {**ADMIN_ONLY, "admin": 302})),
     "priority-changes": ({}, signed_in(200, 405)),
     "priority-list": ({}, signed_in(200, 405)),
+    "board-pack": ({}, signed_in(200, 405)),
     "actions:tracker": ({}, signed_in(200, 405)),
     "actions:mine": ({}, signed_in(200, 405)),
     "actions:create": ({}, signed_in(CREATOR, CREATOR)),

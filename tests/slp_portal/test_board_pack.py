@@ -1,0 +1,96 @@
+"""/board-pack/: the dashboard's figures, attention list, spend and sources, printable on A4."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action, ProgressUpdate
+from priorities.models import PlanVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def pack(client, **query):
+    return client.get(reverse("board-pack"), query)
+
+
+def test_pack_carries_the_headline_the_charts_and_their_tables(client_for, chair):
+    response = pack(client_for(chair))
+    page = response.content.decode()
+    assert "Board pack: Refresh April 2019 – March 2020" in page
+    assert f"Prepared {timezone.localtime():%-d %b %Y}" in page
+    assert "joint 10th" in page and "92.5" in page
+    for element in (
+        "ranked-chart-data",
+        "trend-chart-data",
+        "ranked-table",
+        "trend-table",
+        "delivery-table",
+    ):
+        assert f'id="{element}"' in page
+    # Charts are fixed to the width of an A4 page so they print unscaled.
+    assert response.context["bar_chart"]["layout"]["width"] == 680
+    assert 'href="/static/css/board-pack.css"' in page
+    assert "<script>" not in page
+
+
+def test_attention_lists_exactly_the_overdue_and_red_actions(client_for, chair):
+    today = timezone.localdate()
+    response = pack(client_for(chair))
+    listed = {action.pk for action in response.context["attention"]}
+    version = PlanVersion.objects.get(slug="refresh-2019-20")
+    in_version = Action.objects.in_version(version)
+    overdue = set(in_version.overdue(today).values_list("pk", flat=True))
+    red = {a.pk for a in in_version.with_progress() if a.current_status == "red"}
+    assert listed == overdue | red
+    assert "Escalate consents to the city council" in response.content.decode()  # next steps
+
+
+def test_spend_and_sources_are_on_the_pack(client_for, chair):
+    response = pack(client_for(chair))
+    page = response.content.decode()
+    assert "SLP funding and spend by work-stream" in page
+    assert "£25,000.00" in page  # the night-time economy group's 2019/20 allocation
+    assert [b.file_name for b in response.context["sources"]] == [
+        "msg_crimes_per_1000_apr_dec_2016_2018.csv"
+    ]
+
+
+def test_a_lead_gets_a_pack_of_their_own_priority_only(client_for, other_lead):
+    response = pack(client_for(other_lead))
+    assert {row.priority.letter for row in response.context["delivery"]} == {"d"}
+    assert {a.work_stream.priority.letter for a in response.context["attention"]} <= {"d"}
+    assert "Weapons amnesty bins" not in response.content.decode()
+
+
+def test_pack_query_count_does_not_grow_with_actions(client_for, chair, owner):
+    client = client_for(chair)
+    pack(client)
+    with CaptureQueriesContext(connection) as before:
+        pack(client)
+    for template in list(Action.objects.all()):
+        for copy in range(4):
+            action = Action.objects.create(
+                **{
+                    f.attname: getattr(template, f.attname)
+                    for f in Action._meta.concrete_fields
+                    if f.attname not in ("id", "title", "created_at", "updated_at")
+                },
+                title=f"{template.title} ({copy})",
+            )
+            ProgressUpdate.objects.create(
+                action=action,
+                reported_on=datetime.date(2019, 6, 1),
+                status="red",
+                narrative="Copied",
+                author=owner,
+                next_steps="Copied",
+            )
+    with CaptureQueriesContext(connection) as after:
+        response = pack(client)
+    assert len(after.captured_queries) == len(before.captured_queries)
+    assert len(response.context["attention"]) > 40
