@@ -1,14 +1,12 @@
 """/board-pack/: the dashboard's figures, attention list, spend and sources, printable on A4."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action
 from priorities.models import PlanVersion
 
 pytestmark = pytest.mark.django_db
@@ -67,29 +65,12 @@ def test_a_lead_gets_a_pack_of_their_own_priority_only(client_for, other_lead):
     assert "Weapons amnesty bins" not in response.content.decode()
 
 
-def test_pack_query_count_does_not_grow_with_actions(client_for, chair, owner):
+def test_pack_query_count_does_not_grow_with_actions(client_for, chair, copy_actions):
     client = client_for(chair)
     pack(client)
     with CaptureQueriesContext(connection) as before:
         pack(client)
-    for template in list(Action.objects.all()):
-        for copy in range(4):
-            action = Action.objects.create(
-                **{
-                    f.attname: getattr(template, f.attname)
-                    for f in Action._meta.concrete_fields
-                    if f.attname not in ("id", "title", "created_at", "updated_at")
-                },
-                title=f"{template.title} ({copy})",
-            )
-            ProgressUpdate.objects.create(
-                action=action,
-                reported_on=datetime.date(2019, 6, 1),
-                status="red",
-                narrative="Copied",
-                author=owner,
-                next_steps="Copied",
-            )
+    copy_actions(4, status="red")
     with CaptureQueriesContext(connection) as after:
         response = pack(client)
     assert len(after.captured_queries) == len(before.captured_queries)

@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.delivery import delivery_by_priority
@@ -111,22 +113,19 @@ def test_delivery_links_open_the_tracker_filtered_to_those_actions(client_for, c
 
 
 def test_dashboard_query_count_stays_constant_as_data_grows(
-    client_for, chair, lead, owner, django_assert_num_queries
+    client_for, chair, copy_actions, django_assert_num_queries
 ):
     client = client_for(chair)
     dashboard(client)  # warm caches (content types, sessions)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as before:
         dashboard(client)
-    _grow_tenfold(lead, owner)
+    _grow_tenfold(copy_actions)
     with django_assert_num_queries(len(before.captured_queries)):
         response = dashboard(client)
     assert response.context["panel"].table.comparison.member_count == 15 + 150
 
 
-def _grow_tenfold(lead, owner) -> None:
+def _grow_tenfold(copy_actions) -> None:
     """Add ten times the CSPs (as group members with figures) and the demo's actions and updates."""
     group = ComparisonGroup.objects.get()
     periods = list(ReportingPeriod.objects.all())
@@ -136,28 +135,7 @@ def _grow_tenfold(lead, owner) -> None:
         CrimeFigure.objects.bulk_create(
             CrimeFigure(csp=csp, period=p, rate=Decimal(50 + number % 90)) for p in periods
         )
-    templates = list(Action.objects.all())
-    for copy in range(9):
-        for template in templates:
-            action = Action.objects.create(
-                **{
-                    f.attname: getattr(template, f.attname)
-                    for f in Action._meta.concrete_fields
-                    if f.attname not in ("id", "title", "created_at", "updated_at")
-                },
-                title=f"{template.title} ({copy})",
-            )
-            ProgressUpdate.objects.bulk_create(
-                ProgressUpdate(
-                    action=action,
-                    reported_on=datetime.date(2019, 6, day),
-                    status="green",
-                    narrative="Copied",
-                    spend=Decimal(10),
-                    author=owner,
-                )
-                for day in (1, 2, 3)
-            )
+    copy_actions(9, days=(1, 2, 3))
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

@@ -1,13 +1,11 @@
 """/priorities/: each version's priorities with work-streams, actions and RAG summary, per role."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action
 
 pytestmark = pytest.mark.django_db
 
@@ -50,28 +48,12 @@ def test_a_lead_sees_every_priority_but_only_their_actions(client_for, other_lea
     assert "You see the work-streams and actions of the priorities you lead" in page
 
 
-def test_query_count_does_not_grow_with_actions(client_for, chair, owner):
+def test_query_count_does_not_grow_with_actions(client_for, chair, copy_actions):
     client = client_for(chair)
     client.get(reverse("priority-list"))
     with CaptureQueriesContext(connection) as before:
         client.get(reverse("priority-list"))
-    for template in list(Action.objects.all()):
-        for copy in range(5):
-            action = Action.objects.create(
-                **{
-                    f.attname: getattr(template, f.attname)
-                    for f in Action._meta.concrete_fields
-                    if f.attname not in ("id", "title", "created_at", "updated_at")
-                },
-                title=f"{template.title} ({copy})",
-            )
-            ProgressUpdate.objects.create(
-                action=action,
-                reported_on=datetime.date(2019, 6, 1),
-                status="amber",
-                narrative="Copied",
-                author=owner,
-            )
+    copy_actions(5, status="amber")
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("priority-list"))
     assert len(after.captured_queries) == len(before.captured_queries)
