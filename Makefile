@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run setup test lint format bench bench-import backup restore clean
+.PHONY: install run setup test lint format bench bench-import bench-dashboard backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install
 # Needs DATABASE_URL pointing at PostgreSQL (bench/README.md).
 bench-import: install
 	$(DEV) $(BIN)/python bench/import_ons.py
+
+# Drops and recreates the PostgreSQL database in DATABASE_URL (its name must contain `bench`).
+bench-dashboard: install
+	$(DEV) $(BIN)/python bench/dashboard.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,490 @@
+"""Benchmark: the chair's dashboard at national scale in PostgreSQL, served by gunicorn.
+
+Builds, in the database named by DATABASE_URL (dropped and created afresh; its name must contain
+`bench`), the seed and demo data and then a national-scale dataset with bulk operations:
+
+- 300 CSPs (the 15 seed CSPs and 285 bench CSPs, forces named `Benchforce NN`), all members of a
+  national comparison group focused on Leicester (named so that it is the dashboard's default),
+  beside the seed's Leicester Most Similar Group;
+- 12 April–December periods (2007 … 2018, the seed's three included) with a figure for every CSP,
+  period and category (All crime and four offence groups);
+- 2,000 actions over work-streams of the latest plan version's priorities, 50,000 progress
+  updates (2% of them corrections of an earlier update).
+
+Then it measures, in the same run:
+
+- the SQL queries of one dashboard request on the demo data and at national scale (in process);
+- under `gunicorn slp_portal.wsgi` (2 workers, production settings, static files collected and
+  served compressed by whitenoise), signed in as the chair through the real sign-in form: the
+  dashboard's and `/healthz`'s median and 95th-percentile response times and their throughput
+  with 4 concurrent clients, and the dashboard's total transfer on first load.
+
+Run: DATABASE_URL=postgres://…/slp_bench_dashboard make bench-dashboard   (see bench/README.md)
+"""
+
+from __future__ import annotations
+
+import datetime
+import html.parser
+import http.client
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slp_portal.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # this process only; gunicorn gets production settings
+
+PORT = int(os.environ.get("BENCH_PORT", "8021"))
+TOTAL_CSPS, FIRST_YEAR, LAST_YEAR = 300, 2007, 2018
+TOTAL_ACTIONS, TOTAL_UPDATES, CORRECTED_SHARE = 2_000, 50_000, 50  # one update in 50 corrected
+LEICESTER_GROUP = "Leicester Most Similar Group"  # the seed's MSG, left as it is
+NATIONAL_GROUP = "All CSPs in England and Wales (bench)"  # sorts first: the dashboard's default
+CATEGORIES = [
+    "All crime", "Violence against the person", "Theft offences",
+    "Criminal damage and arson", "Public order offences",
+]  # fmt: skip
+THREADS, WARM_UP, SEQUENTIAL = 4, 5, 40
+PER_THREAD = {"/": 25, "/healthz": 250}  # throughput requests per client thread
+TIME_CAP = 30.0  # seconds: each measurement stops early rather than run longer than this
+TARGET_RATIO, TARGET_BYTES = 0.30, 600_000
+
+
+def database_url() -> str:
+    """Return DATABASE_URL, refusing anything but a PostgreSQL database named for benchmarks."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit(
+            "bench/dashboard.py needs PostgreSQL: set DATABASE_URL=postgres://USER@HOST:PORT/NAME "
+            "(see bench/README.md). It measures the portal as production runs it."
+        )
+    if "bench" not in urlsplit(url).path:
+        sys.exit(
+            f"bench/dashboard.py drops and recreates the database {urlsplit(url).path[1:]!r}; "
+            "to protect real data it only runs on a database whose name contains 'bench'."
+        )
+    return url
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the benchmark's database, connecting to the server's `postgres` database."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = parts.path[1:]
+    connection = psycopg2.connect(parts._replace(path="/postgres").geturl())
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        for statement in ("DROP DATABASE IF EXISTS {} WITH (FORCE)", "CREATE DATABASE {}"):
+            cursor.execute(sql.SQL(statement).format(sql.Identifier(name)))
+    connection.close()
+
+
+def load_seed_and_demo() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_seed", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+
+def dashboard_queries(path: str = "/") -> int:
+    """Return the number of SQL queries of one signed-in chair's dashboard request, in process."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="chair"))
+    client.get(path)  # the first request of a session warms caches the rest never redo
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code} in process")
+    return len(captured.captured_queries)
+
+
+def build_crime_figures(rng: random.Random) -> None:
+    """Add the bench CSPs, the national group, the earlier periods and every missing figure."""
+    from crime_stats.models import CSP, ComparisonGroup, CrimeFigure, GroupMembership
+    from crime_stats.models import ReportingPeriod as Period
+
+    seed_count = CSP.objects.count()
+    CSP.objects.bulk_create(
+        CSP(force=f"Benchforce {n // 10:02d}", name=f"Benchplace {n:03d}", ons_code=f"E229{n:05d}")
+        for n in range(TOTAL_CSPS - seed_count)
+    )
+    csps = list(CSP.objects.all())
+    leicester = CSP.objects.get(force="Leicestershire", name="Leicester")
+    group = ComparisonGroup.objects.create(name=NATIONAL_GROUP, focus=leicester)
+    GroupMembership.objects.bulk_create(
+        GroupMembership(group=group, csp=csp, valid_from=datetime.date(FIRST_YEAR, 4, 1))
+        for csp in csps
+    )
+    seeded = set(Period.objects.values_list("slug", flat=True))
+    Period.objects.bulk_create(
+        Period(slug=slug, label=f"April–December {year}", start=datetime.date(year, 4, 1),
+               end=datetime.date(year, 12, 31))
+        for year in range(FIRST_YEAR, LAST_YEAR + 1)
+        if (slug := f"apr-dec-{year}") not in seeded
+    )  # fmt: skip
+    periods = list(Period.objects.filter(start__year__gte=FIRST_YEAR))
+    existing = set(CrimeFigure.objects.values_list("csp_id", "period_id", "category"))
+    figures = []
+    for csp in csps:
+        population = rng.randrange(90_000, 1_100_000)
+        for period in periods:
+            for share, category in zip((1, 0.3, 0.35, 0.1, 0.08), CATEGORIES, strict=True):
+                if (csp.pk, period.pk, category) in existing:
+                    continue
+                offences = int(population * rng.uniform(0.04, 0.12) * share)
+                rate = (Decimal(offences * 1000) / population).quantize(Decimal("0.001"))
+                figures.append(CrimeFigure(csp=csp, period=period, category=category, rate=rate,
+                                           offences=offences, population=population))  # fmt: skip
+    CrimeFigure.objects.bulk_create(figures, batch_size=5_000)
+
+
+def build_delivery(rng: random.Random) -> None:
+    """Add work-streams, allocations, actions and progress updates to the latest plan version."""
+    from django.contrib.auth.models import User
+
+    from actions.models import Action, ProgressUpdate, RagStatus, ReviewCadence
+    from priorities.models import CrossCuttingTheme, FundingAllocation, Partner, PlanVersion
+    from priorities.models import WorkStream as Stream
+
+    version = PlanVersion.objects.order_by("-starts_on").first()
+    priorities = list(version.priorities.all())
+    users = list(User.objects.filter(username__in=["lead", "lead2", "owner", "lead_b", "lead_c"]))
+    partners = list(Partner.objects.all())
+    streams = Stream.objects.bulk_create(
+        Stream(priority=priority, name=f"Bench work-stream {n}",
+               strategic_lead=rng.choice(users), description="Benchmark work-stream.")
+        for priority in priorities for n in range(5)
+    )  # fmt: skip
+    FundingAllocation.objects.bulk_create(
+        FundingAllocation(work_stream=stream, financial_year=version.starts_on.year,
+                          amount=Decimal(rng.randrange(5_000, 80_000)))
+        for stream in streams
+    )  # fmt: skip
+    last_day = version.ends_on
+    actions = []
+    for n in range(TOTAL_ACTIONS - Action.objects.count()):
+        start = version.starts_on + datetime.timedelta(days=rng.randrange(0, 180))
+        due = min(last_day, start + datetime.timedelta(days=rng.randrange(30, 300)))
+        actions.append(Action(
+            work_stream=streams[n % len(streams)], title=f"Bench action {n:04d}",
+            description="Benchmark action.", indicator="Referrals made", target=100, baseline=10,
+            unit="referrals", owner=rng.choice(users), partner=rng.choice(partners),
+            funding=Decimal(rng.randrange(0, 20_000)), start_date=start, due_date=due,
+            review_cadence=rng.choice(ReviewCadence.values),
+        ))  # fmt: skip
+    actions = Action.objects.bulk_create(actions, batch_size=1_000)
+    themes = list(CrossCuttingTheme.objects.all())
+    Action.themes.through.objects.bulk_create(
+        Action.themes.through(action_id=action.pk, crosscuttingtheme_id=rng.choice(themes).pk)
+        for action in actions[::3]
+    )
+    wanted = TOTAL_UPDATES - ProgressUpdate.objects.count()
+    corrections = wanted // CORRECTED_SHARE
+    statuses = RagStatus.values
+    per_action, extra = divmod(wanted - corrections, len(actions))
+    originals = []
+    for index, action in enumerate(actions):
+        count = per_action + (index < extra)
+        step = max(1, (last_day - action.start_date).days // count)
+        for k in range(count):
+            originals.append(ProgressUpdate(
+                action=action, author=action.owner, status=rng.choice(statuses),
+                reported_on=min(last_day, action.start_date + datetime.timedelta(k * step)),
+                indicator_value=Decimal(k * 4), spend=Decimal(rng.randrange(0, 400)),
+                narrative="Benchmark progress update.",
+            ))  # fmt: skip
+    originals = ProgressUpdate.objects.bulk_create(originals, batch_size=5_000)
+    ProgressUpdate.objects.bulk_create(
+        (ProgressUpdate(action_id=old.action_id, author_id=old.author_id, status=old.status,
+                        reported_on=old.reported_on, corrects=old, spend=old.spend / 2,
+                        indicator_value=old.indicator_value, narrative="Corrected spend.")
+         for old in rng.sample(originals, corrections)),
+        batch_size=5_000,
+    )  # fmt: skip
+
+
+def build_national_scale() -> dict[str, int]:
+    """Return the counts of the national-scale dataset after building it with bulk inserts."""
+    from django.db import connection, transaction
+
+    from actions.models import Action, ProgressUpdate
+    from crime_stats.models import CSP, CrimeFigure, ReportingPeriod
+
+    rng = random.Random(2019)  # the same dataset every run
+    with transaction.atomic():
+        build_crime_figures(rng)
+        build_delivery(rng)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
+    return {
+        "CSPs": CSP.objects.count(),
+        "periods": ReportingPeriod.objects.count(),
+        "crime figures": CrimeFigure.objects.count(),
+        "actions": Action.objects.count(),
+        "progress updates": ProgressUpdate.objects.count(),
+    }
+
+
+# --- the server and its clients ---------------------------------------------------------------
+
+
+def production_environment() -> dict[str, str]:
+    """Return gunicorn's environment: production settings, a throwaway key, loopback only."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="slp_portal.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; production sits behind TLS
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def start_gunicorn(env: dict[str, str]) -> subprocess.Popen:
+    """Return the running gunicorn once /healthz answers (collects static files first)."""
+    python = sys.executable
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "slp_portal.wsgi", "--workers", "2",
+         "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}; is port {PORT} free?")
+        try:
+            if request("/healthz").status == 200:
+                return server
+        except OSError:
+            pass  # not listening yet
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz within 30 seconds")
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    """Stop the gunicorn this run started: its master stops its workers (SIGKILL if stuck)."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)  # its own session: the master and its workers
+            server.wait()
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes  # as sent: still compressed when Content-Encoding says so
+    wire_bytes: int  # status line, headers and body
+    cookies: dict[str, str]
+
+
+def request(path: str, *, cookies: dict | None = None, headers: dict | None = None,
+            form: dict | None = None) -> Reply:  # fmt: skip
+    """Return the server's reply to one GET (or POST of `form`) on a fresh loopback connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    sent = {"Host": f"127.0.0.1:{PORT}", **(headers or {})}
+    if cookies:
+        sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request("POST" if form is not None else "GET", path, body=body, headers=sent)
+        response = connection.getresponse()
+        content = response.read()
+        raw = response.msg.items()
+    finally:
+        connection.close()
+    head = len(f"HTTP/1.1 {response.status} {response.reason}\r\n\r\n") + sum(
+        len(f"{k}: {v}\r\n") for k, v in raw
+    )
+    jar = {}
+    for key, value in raw:
+        if key.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            jar[name.strip()] = rest.split(";", 1)[0]
+    return Reply(response.status, dict(raw), content, head + len(content), jar)
+
+
+class _Assets(html.parser.HTMLParser):
+    """Collects a page's stylesheets, scripts and CSRF token."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.csrf = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "link" and "stylesheet" in (found.get("rel") or "").split() and found.get("href"):
+            self.urls.append(found["href"])
+        elif tag == "script" and found.get("src"):
+            self.urls.append(found["src"])
+        elif tag == "input" and found.get("name") == "csrfmiddlewaretoken":
+            self.csrf = found.get("value") or ""
+
+
+def sign_in(username: str, password: str) -> dict[str, str]:
+    """Return the session cookies after signing in through the real sign-in form."""
+    page = request("/accounts/login/")
+    parser = _Assets()
+    parser.feed(page.body.decode())
+    reply = request(
+        "/accounts/login/",
+        cookies=page.cookies,
+        headers={"Referer": f"http://127.0.0.1:{PORT}/accounts/login/"},
+        form={"csrfmiddlewaretoken": parser.csrf, "username": username, "password": password,
+              "next": "/"},
+    )  # fmt: skip
+    if reply.status != 302 or "sessionid" not in reply.cookies:
+        raise RuntimeError(f"signing in as {username} failed: {reply.status}")
+    cookies = {**page.cookies, **reply.cookies}
+    home = request("/", cookies=cookies)
+    if home.status != 200 or b'<h1 class="h2">Dashboard</h1>' not in home.body:
+        raise RuntimeError(f"the dashboard did not answer the signed-in chair: {home.status}")
+    return cookies
+
+
+@dataclass
+class Timing:
+    median_ms: float
+    p95_ms: float
+    throughput: float  # requests per second with THREADS concurrent clients
+    requests: int
+
+
+def measure(path: str, cookies: dict[str, str]) -> Timing:
+    """Return the path's sequential response times and its throughput with concurrent clients."""
+    for _ in range(WARM_UP):
+        request(path, cookies=cookies)
+    times = []
+    deadline = time.monotonic() + TIME_CAP
+    while len(times) < SEQUENTIAL and time.monotonic() < deadline:
+        start = time.perf_counter()
+        reply = request(path, cookies=cookies)
+        times.append(time.perf_counter() - start)
+        if reply.status != 200:
+            raise RuntimeError(f"{path} answered {reply.status}")
+    done: list[int] = []
+    deadline = time.monotonic() + TIME_CAP
+
+    def client() -> None:
+        count = 0
+        while count < PER_THREAD[path] and time.monotonic() < deadline:
+            if request(path, cookies=cookies).status == 200:
+                count += 1
+        done.append(count)
+
+    threads = [threading.Thread(target=client) for _ in range(THREADS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
+    cut = statistics.quantiles(times, n=20, method="inclusive")
+    return Timing(statistics.median(times) * 1000, cut[18] * 1000, sum(done) / seconds, sum(done))
+
+
+def first_load(cookies: dict[str, str]) -> list[tuple[str, str, int]]:
+    """Return (URL, Content-Encoding, bytes on the wire) of the dashboard and its CSS and JS."""
+    accept = {"Accept-Encoding": "gzip, br"}
+    page = request("/", cookies=cookies, headers=accept)
+    parser = _Assets()
+    parser.feed(page.body.decode())  # gunicorn sends the HTML uncompressed (no GZipMiddleware)
+    loads = [("/", page.headers.get("Content-Encoding", "none"), page.wire_bytes)]
+    for url in parser.urls:
+        reply = request(url, headers=accept)
+        if reply.status != 200:
+            raise RuntimeError(f"{url} answered {reply.status}")
+        loads.append((url, reply.headers.get("Content-Encoding", "none"), reply.wire_bytes))
+    return loads
+
+
+def main() -> None:
+    url = database_url()
+    started = time.perf_counter()
+    recreate_database(url)
+    import django
+
+    django.setup()
+    load_seed_and_demo()
+    demo_queries = dashboard_queries()
+    counts = build_national_scale()
+    scale_queries = dashboard_queries()
+    leicester_queries = dashboard_queries("/?" + urlencode({"group": LEICESTER_GROUP}))
+    print(f"dataset built in {time.perf_counter() - started:,.1f} s: "
+          + ", ".join(f"{v:,} {k}" for k, v in counts.items()))  # fmt: skip
+    from django.db import connections
+
+    connections.close_all()
+    server = start_gunicorn(production_environment())
+    try:
+        cookies = sign_in("chair", os.environ.get("DEMO_PASSWORD") or "demo")
+        dashboard = measure("/", cookies)
+        trivial = measure("/healthz", cookies)
+        loads = first_load(cookies)
+    finally:
+        stop_gunicorn(server)
+    report(dashboard, trivial, loads, (demo_queries, scale_queries, leicester_queries))
+
+
+def report(dashboard: Timing, trivial: Timing, loads: list, queries: tuple[int, int, int]) -> None:
+    """Print the figures, then the summary table with targets and PASS/FAIL."""
+    print(f"\n{'request':<28}{'median':>10}{'p95':>10}{'req/s':>10}{'requests':>10}")
+    for name, timing in (("/ (dashboard, 300 CSPs)", dashboard), ("/healthz", trivial)):
+        print(f"{name:<28}{timing.median_ms:>8.1f}ms{timing.p95_ms:>8.1f}ms"
+              f"{timing.throughput:>10.1f}{timing.requests:>10}")  # fmt: skip
+    print("\nfirst load of the dashboard (Accept-Encoding: gzip, br):")
+    for url, encoding, size in loads:
+        print(f"  {url:<60}{encoding:>6}{size:>10,} bytes")
+    total = sum(size for _, _, size in loads)
+    ratio = dashboard.throughput / trivial.throughput
+    demo, scale, leicester = queries
+    rows = [
+        ("dashboard median / p95", f"{dashboard.median_ms:,.0f} ms / {dashboard.p95_ms:,.0f} ms",
+         "", None),
+        ("throughput vs /healthz", f"{dashboard.throughput:,.1f} / {trivial.throughput:,.1f} "
+         f"req/s = {ratio:.0%}", f">= {TARGET_RATIO:.0%}", ratio >= TARGET_RATIO),
+        ("first-load transfer", f"{total / 1000:,.0f} KB", f"< {TARGET_BYTES // 1000} KB",
+         total < TARGET_BYTES),
+        ("SQL queries, demo -> national", f"{demo} -> {scale} (Leicester MSG: {leicester})",
+         "constant", demo == scale == leicester),
+    ]  # fmt: skip
+    print(f"\n{'figure':<32}{'measured':<44}{'target':<12}result")
+    for name, measured, target, passed in rows:
+        verdict = "" if passed is None else ("PASS" if passed else "FAIL")
+        print(f"{name:<32}{measured:<44}{target:<12}{verdict}")
+
+
+if __name__ == "__main__":
+    main()
