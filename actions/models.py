@@ -182,9 +182,7 @@ class ActionQuerySet(models.QuerySet):
 
     def needing_attention(self, today: datetime.date) -> ActionQuerySet:
         """Return the actions that are overdue on `today` or whose current status is red."""
-        return self.with_overdue_flag(today).filter(
-            Q(overdue=1) | Q(current_status=RagStatus.RED)
-        )
+        return self.with_overdue_flag(today).filter(Q(overdue=1) | Q(current_status=RagStatus.RED))
 
     def with_next_steps(self) -> ActionQuerySet:
         """Return the actions annotated with `next_steps` from their latest current update."""

@@ -17,7 +17,7 @@ calculation, so the rest of the group is still compared.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 ABOVE = "above"
@@ -81,10 +81,8 @@ class Comparison:
     previous_msg_average: Decimal | None = None
     previous_position: int | None = None
     previous_joint: bool = False
-    previous_member_count: int = 0
     msg_average_change: Decimal | None = None
     msg_average_change_pct: Decimal | None = None
-    previous_missing: list[str] = field(default_factory=list)
 
     @property
     def focus_row(self) -> ComparisonRow | None:
@@ -228,10 +226,8 @@ def compare(
         previous_msg_average=before.average,
         previous_position=previous_position,
         previous_joint=previous_position is not None and before.shared[previous_position] > 1,
-        previous_member_count=len(previous or []),
         msg_average_change=average_change,
         msg_average_change_pct=average_change_pct,
-        previous_missing=[member.csp for member in previous or [] if member.rate is None],
     )
 
 

@@ -92,14 +92,6 @@ class ComparisonGroup(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.name,)
 
-    def members_on(self, day: datetime.date) -> models.QuerySet[CSP]:
-        """Return the CSPs that were members of the group on `day`."""
-        return CSP.objects.filter(
-            Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=day),
-            memberships__group=self,
-            memberships__valid_from__lte=day,
-        ).distinct()
-
 
 class GroupMembership(models.Model):
     """A CSP's membership of a comparison group from `valid_from` until `valid_to` (open-ended)."""
@@ -127,7 +119,7 @@ class GroupMembership(models.Model):
         return f"{self.csp} in {self.group} from {self.valid_from:%d %b %Y}{until}"
 
     def covers(self, day: datetime.date) -> bool:
-        """Return True when the membership holds on `day` (the rule `members_on` applies)."""
+        """Return True when the membership holds on `day` (the rule every comparison applies)."""
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
@@ -173,12 +165,6 @@ class ReportingPeriod(models.Model):
         return f"{first}/{(first + 1) % 100:02d}"
 
 
-class CrimeFigureQuerySet(models.QuerySet):
-    def for_period(self, period: ReportingPeriod, category: str = ALL_CRIME) -> CrimeFigureQuerySet:
-        """Return the figures of one period and category, with their CSPs."""
-        return self.filter(period=period, category=category).select_related("csp")
-
-
 class CrimeFigure(models.Model):
     """A CSP's crimes per 1,000 population in one period and crime category."""
 
@@ -197,8 +183,6 @@ class CrimeFigure(models.Model):
         "ImportBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
     )
     history = HistoricalRecords()
-
-    objects = CrimeFigureQuerySet.as_manager()
 
     class Meta:
         ordering = ["period", "category", "csp"]

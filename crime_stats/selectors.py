@@ -2,13 +2,10 @@
 
 The database work stops here: each selector fetches the group's memberships and the figures
 it needs in one query each, then hands plain rows to the pure engine in
-`crime_stats.comparison`. The dashboard and the comparison page call these:
-
-- `comparison_for(group, period, category)`: one period against its previous comparable period;
-- `comparison_table(group, period, category)`: that, plus every earlier period of the same span
-  (the plan's table) and the headline sentences;
-- `trend_for(group, category)`: the focus CSP's rate, the MSG average and the spread for every
-  period of the same span.
+`crime_stats.comparison`. The dashboard, the comparison page and the board pack call
+`comparison_table(group, period, category)`: one period against its previous comparable period,
+every earlier period of the same span (the plan's table, and the trend) and the headline
+sentences.
 """
 
 from __future__ import annotations
@@ -194,38 +191,6 @@ class _GroupFigures:
         return PeriodComparison(period, before, comparison)
 
 
-def comparisons_for(
-    group: ComparisonGroup,
-    periods: Sequence[ReportingPeriod],
-    category: str = ALL_CRIME,
-    *,
-    known_periods: Sequence[ReportingPeriod] | None = None,
-) -> list[PeriodComparison]:
-    """Return each period's comparison with the group as it stood on the period's first day.
-
-    Three queries whatever the number of CSPs or periods: the periods (skipped when
-    `known_periods` is given), the group's memberships and the figures.
-    """
-    if known_periods is None:
-        known_periods = list(ReportingPeriod.objects.all())
-    wanted = list(periods) + [
-        before for p in periods if (before := previous_comparable(p, known_periods)) is not None
-    ]
-    figures = _GroupFigures.fetch(group, wanted, category)
-    return [figures.compare(period, known_periods) for period in periods]
-
-
-def comparison_for(
-    group: ComparisonGroup, period: ReportingPeriod, category: str = ALL_CRIME
-) -> PeriodComparison:
-    """Return the group's comparison in `period` and `category`, against the year before.
-
-    The group is taken as it stood on the period's first day (and the previous period's group
-    as it stood then). Three queries: periods, memberships, figures.
-    """
-    return comparisons_for(group, [period], category)[0]
-
-
 def comparison_table(
     group: ComparisonGroup, period: ReportingPeriod, category: str = ALL_CRIME
 ) -> ComparisonTable:
@@ -258,25 +223,6 @@ def comparison_table(
     return ComparisonTable(group, category, current, columns, rows, narrative)
 
 
-def trend_for(
-    group: ComparisonGroup,
-    category: str = ALL_CRIME,
-    period: ReportingPeriod | None = None,
-) -> list[TrendPoint]:
-    """Return, oldest first, the focus CSP's rate, the MSG average and the standard deviation in
-    every period of `period`'s span (default: the span of the group's latest period with
-    figures). Each period uses the group as it stood then. Four queries at most.
-    """
-    known = list(ReportingPeriod.objects.all())
-    if period is None:
-        with_figures = group_periods(group, category)
-        if not with_figures:
-            return []
-        period = with_figures[-1]
-    columns = comparisons_for(group, same_span(period, known), category, known_periods=known)
-    return [_trend_point(column) for column in columns]
-
-
 def _trend_point(column: PeriodComparison) -> TrendPoint:
     focus = column.comparison.focus_row
     return TrendPoint(
@@ -289,17 +235,3 @@ def _trend_point(column: PeriodComparison) -> TrendPoint:
 
 def _member(csp: CSP, rate: Decimal | None) -> MemberRate:
     return MemberRate(csp=csp.label, rate=rate, name=csp.name)
-
-
-def default_group() -> ComparisonGroup | None:
-    """Return the first comparison group by name (the comparison page's default), with its focus."""
-    return ComparisonGroup.objects.select_related("focus").first()
-
-
-def latest_table(category: str = ALL_CRIME) -> ComparisonTable | None:
-    """Return the first group's table for its latest period, or None when nothing is loaded."""
-    group = default_group()
-    if group is None:
-        return None
-    periods = group_periods(group, category)
-    return comparison_table(group, periods[-1], category) if periods else None

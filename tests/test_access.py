@@ -6,8 +6,6 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN_PAGES = ["/", "/admin/"]
-
 
 @pytest.mark.parametrize("path", ["/"])
 def test_anonymous_visitors_are_sent_to_sign_in(client, path):
