@@ -12,11 +12,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 
 from accounts.roles import can_read_everything
 from actions.models import Action, ProgressUpdate, RagStatus, readable_priorities
-from priorities.models import FundingAllocation, PlanVersion, Priority, financial_year_of
+from priorities.models import (
+    FundingAllocation,
+    PlanVersion,
+    Priority,
+    WorkStream,
+    financial_year_of,
+)
 
 NO_UPDATE = ""  # an action's status before its first update
 STATUS_ORDER = [
@@ -133,3 +139,29 @@ def _readable(version: PlanVersion, user: AbstractBaseUser):
     if can_read_everything(user):
         return priorities
     return priorities.filter(pk__in=readable_priorities(user).values("pk"))
+
+
+def delivery_data_version() -> str:
+    """Return a token that changes whenever an action, update, work-stream or allocation does.
+
+    Actions, work-streams and allocations keep an audit history and updates are append-only,
+    so the newest id of each moves with every write: four index lookups.
+    """
+    newest = [
+        model.aggregate(newest=Max(field))["newest"] or 0
+        for model, field in (
+            (Action.history, "history_id"),
+            (ProgressUpdate.objects, "pk"),
+            (WorkStream.history, "history_id"),
+            (FundingAllocation.history, "history_id"),
+        )
+    ]
+    return "-".join(str(number) for number in newest)
+
+
+def reader_scope(user: AbstractBaseUser) -> str:
+    """Return a key for what the user may read: `all`, or their readable priorities."""
+    if can_read_everything(user):
+        return "all"
+    ids = sorted(readable_priorities(user).values_list("pk", flat=True))
+    return "priorities-" + "-".join(str(pk) for pk in ids)

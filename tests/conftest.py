@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -38,6 +39,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_seed()
         load_demo()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: rolled-back rows can reuse ids that cache keys name."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _user(username: str) -> User:
