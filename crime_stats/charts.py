@@ -20,7 +20,10 @@ MEMBER_COLOUR = "#8d99ae"
 AVERAGE_COLOUR = "#b3261e"  # a dark red line, labelled in words as well
 BAND_COLOUR = "rgba(179, 38, 30, 0.10)"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
-BAND_METHOD = "Shaded band: MSG average ± one standard deviation (population) of the members' rates"
+# What the shaded area of a chart is; comparison.BAND_METHOD says how a CSP is banded.
+BAND_SHADING = (
+    "Shaded band: MSG average ± one standard deviation (population) of the members' rates"
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def ranked_bar_chart(
     )
     low, high = msg_average - std_dev, msg_average + std_dev
     figure.add_vrect(x0=low, x1=high, fillcolor=BAND_COLOUR, line_width=0, layer="below")
-    _layout(figure, title=title, subtitle=BAND_METHOD, height=130 + 26 * len(labels))
+    _layout(figure, title=title, subtitle=BAND_SHADING, height=130 + 26 * len(labels))
     figure.update_layout(bargap=0.25)
     figure.update_yaxes(autorange="reversed", automargin=True, ticks="")
     figure.update_xaxes(
@@ -169,7 +172,7 @@ def trend_chart(
             hovertemplate=f"{focus_label}, %{{x}}: %{{y:.1f}}<extra></extra>",
         )
     )
-    _layout(figure, title=title, subtitle=BAND_METHOD, height=400)
+    _layout(figure, title=title, subtitle=BAND_SHADING, height=400)
     figure.update_layout(
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": -0.15, "traceorder": "reversed"},

@@ -1,6 +1,6 @@
 """The chart builders turn numbers into figures faithfully: pure functions, no database."""
 
-from crime_stats.charts import BAND_METHOD, RankedBar, ranked_bar_chart, trend_chart
+from crime_stats.charts import BAND_SHADING, RankedBar, ranked_bar_chart, trend_chart
 
 BARS = [
     RankedBar("West Midlands - Coventry", 59.1, 3, False, False),
@@ -39,7 +39,7 @@ def test_ranked_bars_shade_the_band_and_state_its_method():
     figure = ranked_bar_chart(BARS, msg_average=103.0, std_dev=39.6, title="All crime")
     (band,) = figure["layout"]["shapes"]
     assert (band["x0"], band["x1"]) == (103.0 - 39.6, 103.0 + 39.6)
-    assert figure["layout"]["title"]["subtitle"]["text"] == BAND_METHOD
+    assert figure["layout"]["title"]["subtitle"]["text"] == BAND_SHADING
 
 
 def test_trend_chart_draws_the_focus_the_average_and_its_band():
@@ -58,4 +58,4 @@ def test_trend_chart_draws_the_focus_the_average_and_its_band():
     assert [round(v, 1) for v in by_name["Band (lower)"]["y"]] == [60.9, 71.8]
     assert by_name["Band (lower)"]["fill"] == "tonexty"
     assert list(by_name["Leicestershire - Leicester"]["text"]) == ["70.7", "84.6"]
-    assert figure["layout"]["title"]["subtitle"]["text"] == BAND_METHOD
+    assert figure["layout"]["title"]["subtitle"]["text"] == BAND_SHADING
