@@ -1,7 +1,7 @@
 """Delivery by priority ready for a page: rows, chart and the key its rendering is cached by.
 
 The rows and the chart are worked out only when first used, so a page that finds its rendering
-in the cache never computes them.
+in the cache (slp_portal/dashboard.py, keyed on `cache_key`) never computes them.
 """
 
 from __future__ import annotations

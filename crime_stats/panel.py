@@ -1,8 +1,7 @@
 """One selection's comparison ready for a page: table, headline figures, charts, narrative.
 
 The comparison page, the chair's dashboard and the board pack show a `CrimePanel`. Its table
-and charts are worked out only when first used, so a page that finds its rendering in the
-cache (keyed on `cache_key`) never computes them.
+and charts are worked out only when first used.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from crime_stats.charts import focus_trend_chart, table_bar_chart
 from crime_stats.comparison import BAND_METHOD, ComparisonRow
 from crime_stats.narrative import place, position_movement
 from crime_stats.selection import Selection, selection_from
-from crime_stats.selectors import ComparisonTable, comparison_table, crime_data_version
+from crime_stats.selectors import ComparisonTable, comparison_table
 
 
 @dataclass(frozen=True)
@@ -31,15 +30,6 @@ class CrimePanel:
         """Return the plan-style table of the selection (three queries, on first use)."""
         selection = self.selection
         return comparison_table(selection.group, selection.period, selection.category)
-
-    @cached_property
-    def cache_key(self) -> str:
-        """Return a key that names this selection and changes whenever any crime figure does."""
-        selection = self.selection
-        return (
-            f"{selection.group.pk}:{selection.period.pk}:{selection.category}:"
-            f"{crime_data_version()}"
-        )
 
     @cached_property
     def bar_chart(self) -> dict | None:

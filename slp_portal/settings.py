@@ -122,8 +122,8 @@ if DEBUG:
     # Development serves from the source folders without needing collectstatic first.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
-# Each process keeps the dashboard's rendered sections (slp_portal.views.home); their keys
-# change with the data, so workers never disagree for longer than one request.
+# Each process keeps the dashboard's rendered sections (slp_portal/dashboard.py); their keys
+# change with the data, so no worker shows a stale section after a write.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

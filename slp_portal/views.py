@@ -11,37 +11,14 @@ from actions.models import Action
 from actions.panel import DeliveryPanel
 from actions.spend import funding_lines
 from crime_stats.models import ImportBatch
-from crime_stats.panel import CrimePanel, crime_panel
+from crime_stats.panel import crime_panel
 from crime_stats.selection import NotFound
 from priorities.models import PlanVersion, WorkStream
+from slp_portal.dashboard import crime_section, delivery_section
 
 
-class SelectionNotFound(Exception):
-    """The query string names a group, period or category that does not exist."""
-
-
-def _panels(request: HttpRequest) -> tuple[CrimePanel | None, DeliveryPanel | None]:
-    """Return the crime panel for the query string and the latest version's delivery panel.
-
-    Either is None when there is nothing to show yet (no figures loaded, no plan); a query
-    string naming something that does not exist raises SelectionNotFound.
-    """
-    try:
-        panel = crime_panel(request.GET)
-    except NotFound as problem:
-        if request.GET:
-            raise SelectionNotFound(str(problem)) from problem
-        panel = None
-    version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
-    delivery = (
-        DeliveryPanel(version=version, user=request.user, today=timezone.localdate())
-        if version
-        else None
-    )
-    return panel, delivery
-
-
-def _not_found(request: HttpRequest, problem: SelectionNotFound, page: str) -> HttpResponse:
+def _not_found(request: HttpRequest, problem: NotFound, page: str) -> HttpResponse:
+    """Return a 404 page that says which group, period or category does not exist."""
     return render(
         request,
         "slp_portal/selection_not_found.html",
@@ -50,27 +27,22 @@ def _not_found(request: HttpRequest, problem: SelectionNotFound, page: str) -> H
     )
 
 
-# The rendered sections also expire after this long, so an edit the data-version keys cannot
-# see (a CSP renamed or a membership redrawn in the Django admin) shows within ten minutes.
-DASHBOARD_CACHE_SECONDS = 600
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: where the focus CSP stands in its MSG, and how delivery is going.
 
-    Both sections are cached as rendered HTML under keys that change with the data they show
-    (see CrimePanel.cache_key and DeliveryPanel.cache_key), so a repeat visit costs a few
-    index lookups instead of the comparison engine, three charts and a 300-row table.
+    Both sections come from the cache while their data is unchanged (slp_portal/dashboard.py).
     """
     try:
-        panel, delivery = _panels(request)
-    except SelectionNotFound as problem:
-        return _not_found(request, problem, "home")
+        crime = crime_section(request.GET)
+    except NotFound as problem:
+        if request.GET:
+            return _not_found(request, problem, "home")
+        crime = None  # no figures loaded yet: the page says so
     return render(
         request,
         "slp_portal/dashboard.html",
-        {"panel": panel, "delivery": delivery, "cache_seconds": DASHBOARD_CACHE_SECONDS},
+        {"crime": crime, "delivery": delivery_section(request.user)},
     )
 
 
@@ -81,9 +53,15 @@ PRINT_WIDTH = 680  # px: an A4 page's width inside 15 mm margins, so charts prin
 def board_pack(request: HttpRequest) -> HttpResponse:
     """A printable pack for the board: crime headline and charts, delivery, attention, spend."""
     try:
-        panel, delivery = _panels(request)
-    except SelectionNotFound as problem:
-        return _not_found(request, problem, "board-pack")
+        panel = crime_panel(request.GET)
+    except NotFound as problem:
+        if request.GET:
+            return _not_found(request, problem, "board-pack")
+        panel = None  # no figures loaded yet: the pack says so
+    version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
+    delivery = version and DeliveryPanel(
+        version=version, user=request.user, today=timezone.localdate()
+    )
     context = {"panel": panel, "delivery": delivery, "generated": timezone.localtime()}
     if panel:
         context |= {
