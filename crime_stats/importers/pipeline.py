@@ -136,6 +136,7 @@ def parse_file(
     else:
         for sheet in sheets:
             (parse_wide if layout == WIDE else parse_long)(sheet, options, span, matcher, parsed)
+        parsed.drop_repeated_figures()
     if parsed.rows_read == 0 and not parsed.problems:
         parsed.problems.append(
             Problem(
