@@ -183,7 +183,13 @@ def parse_long(
         )
     if parsed.problems:
         return
-    fixed_period = parse_period(options.period, span) if "Period" not in columns else None
+    fixed_period = None
+    if "Period" not in columns:
+        try:
+            fixed_period = parse_period(options.period, span)
+        except PeriodError as error:
+            parsed.problems.append(Problem(None, "Period", f"the period given on upload: {error}"))
+            return
     table = whole_table(sheet)
     parsed.rows_read += len(table)
     for number, row in table.iterrows():
