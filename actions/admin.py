@@ -36,13 +36,19 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(admin.ModelAdmin):
-    """Progress updates are append-only: the admin may add and read them, never change them."""
+    """Progress updates are append-only and come only through the progress form's service.
+
+    The service applies the date, closed-period and correction rules; adding here would skip
+    them, so the admin reads updates and never adds, changes or deletes one.
+    """
 
     list_display = ["action", "reported_on", "status", "spend", "author", "created_at"]
     list_filter = ["status", "reported_on"]
     search_fields = ["action__title", "narrative"]
     list_select_related = ["action", "author"]
-    raw_id_fields = ["action", "corrects"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
