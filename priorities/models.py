@@ -111,6 +111,10 @@ class PlanVersion(models.Model):
         """Return True when `day` falls within the version's dates."""
         return self.starts_on <= day <= self.ends_on
 
+    def financial_years(self) -> list[int]:
+        """Return the financial years the version runs through, by first year (2019 = 2019/20)."""
+        return list(range(financial_year_of(self.starts_on), financial_year_of(self.ends_on) + 1))
+
 
 class PriorityQuerySet(models.QuerySet):
     def get_by_natural_key(self, version_slug: str, letter: str) -> Priority:
