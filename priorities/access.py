@@ -22,6 +22,11 @@ def editable_priorities(request: HttpRequest):
     return Priority.objects.none()
 
 
+def editable_work_streams(request: HttpRequest):
+    """Return the work-streams under which the user may create and edit actions."""
+    return WorkStream.objects.filter(priority__in=editable_priorities(request))
+
+
 def _require_editing_role(request: HttpRequest) -> None:
     """Raise 403 for a user whose role never changes work-streams (Chair, Action owner)."""
     if not (is_admin(request.user) or has_role(request.user, Role.STRATEGIC_LEAD)):
