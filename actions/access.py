@@ -33,7 +33,9 @@ def get_action_for_editor(request: HttpRequest, pk: int) -> Action:
     """Return the action if the user may edit it; 404 outside their scope, 403 inside it."""
     action = _get_visible(request, pk)
     if not Action.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("Only the priority's strategic lead or an Admin may edit it.")
+        raise PermissionDenied(
+            "Only the strategic lead of its priority or work-stream, or an Admin, may edit it."
+        )
     return action
 
 

@@ -1,7 +1,41 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, ClosedPeriod, ProgressUpdate, ReminderSent
+from actions.services import concurrent_edit_message
+
+
+class ActionAdminForm(forms.ModelForm):
+    """The admin's action form, under the same version check as the leads' edit page.
+
+    `edited_version` carries the version the form was loaded at; a save over a newer version is
+    refused with the leads' message, and every accepted save bumps the version, so a lead's
+    form opened before an Admin's edit cannot later overwrite it unseen.
+    """
+
+    edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["edited_version"] = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        edited = cleaned.get("edited_version") or 0
+        # The admin saves in one transaction: the lock holds the row until this save commits.
+        current = Action.objects.select_for_update().get(pk=self.instance.pk)
+        if current.version != edited:
+            # Keep what was typed; a second save is a deliberate overwrite of the current version.
+            self.data = self.data.copy()
+            self.data["edited_version"] = str(current.version)
+            raise ValidationError(concurrent_edit_message(current, edited))
+        self.instance.version = edited + 1
+        return cleaned
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -18,6 +52,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(SimpleHistoryAdmin):
+    form = ActionAdminForm
     list_display = [
         "title",
         "work_stream",
@@ -36,13 +71,19 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(admin.ModelAdmin):
-    """Progress updates are append-only: the admin may add and read them, never change them."""
+    """Progress updates are append-only and come only through the progress form's service.
+
+    The service applies the date, closed-period and correction rules; adding here would skip
+    them, so the admin reads updates and never adds, changes or deletes one.
+    """
 
     list_display = ["action", "reported_on", "status", "spend", "author", "created_at"]
     list_filter = ["status", "reported_on"]
     search_fields = ["action__title", "narrative"]
     list_select_related = ["action", "author"]
-    raw_id_fields = ["action", "corrects"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -16,13 +16,7 @@ from django.db.models import Count, Max, Sum
 
 from accounts.roles import can_read_everything
 from actions.models import Action, ProgressUpdate, RagStatus, readable_priorities
-from priorities.models import (
-    FundingAllocation,
-    PlanVersion,
-    Priority,
-    WorkStream,
-    financial_year_of,
-)
+from priorities.models import FundingAllocation, PlanVersion, Priority, WorkStream
 
 NO_UPDATE = ""  # an action's status before its first update
 STATUS_ORDER = [
@@ -72,11 +66,6 @@ class PriorityDelivery:
         return round(self.spend * 100 / self.allocation) if self.allocation else None
 
 
-def version_years(version: PlanVersion) -> list[int]:
-    """Return the financial years (by first calendar year) a plan version runs through."""
-    return list(range(financial_year_of(version.starts_on), financial_year_of(version.ends_on) + 1))
-
-
 def delivery_by_priority(
     *, version: PlanVersion, user: AbstractBaseUser, today: datetime.date
 ) -> list[PriorityDelivery]:
@@ -101,7 +90,7 @@ def delivery_by_priority(
         statuses[priority_id][row["current_status"]] += row["count"]
         if row["overdue"]:
             overdue[priority_id] += row["count"]
-    years = version_years(version)
+    years = version.financial_years()
     allocations = dict(
         FundingAllocation.objects.filter(
             work_stream__priority__in=[p.pk for p in priorities], financial_year__in=years

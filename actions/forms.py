@@ -175,6 +175,7 @@ class ProgressUpdateForm(forms.ModelForm):
             f"{u.reported_on:%-d %b %Y}: {u.get_status_display()}, £{u.spend:,.2f}"
         )
         corrects.empty_label = "No: this is a new update"
+        corrects.help_text = "A correction keeps the date of the update it corrects."
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

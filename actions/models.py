@@ -95,27 +95,31 @@ class ActionQuerySet(models.QuerySet):
             return self
         return self.filter(work_stream__priority__in=readable_priorities(user))
 
+    def led_by(self, user: User) -> ActionQuerySet:
+        """Return the actions under work-streams the user leads (`WorkStream.objects.led_by`)."""
+        return self.filter(work_stream__in=WorkStream.objects.led_by(user))
+
     def editable_by(self, user: User) -> ActionQuerySet:
-        """Return the actions the user may edit: Admin all, a lead those under their priorities."""
+        """Return the actions the user may edit: Admin all, a lead those they lead."""
         if is_admin(user):
             return self
         if not has_role(user, Role.STRATEGIC_LEAD):
             return self.none()
-        return self.filter(work_stream__priority__strategic_lead=user)
+        return self.led_by(user)
 
     def reportable_by(self, user: User) -> ActionQuerySet:
         """Return the actions the user may log progress on: editable ones and their own."""
         if is_admin(user):
             return self
         if has_role(user, Role.STRATEGIC_LEAD):
-            return self.filter(Q(work_stream__priority__strategic_lead=user) | Q(owner=user))
+            return self.filter(Q(work_stream__in=WorkStream.objects.led_by(user)) | Q(owner=user))
         if has_role(user, Role.ACTION_OWNER):
             return self.filter(owner=user)
         return self.none()
 
     def mine(self, user: User) -> ActionQuerySet:
-        """Return a user's own actions: those they own and those under priorities they lead."""
-        return self.filter(Q(owner=user) | Q(work_stream__priority__strategic_lead=user))
+        """Return a user's own actions: those they own and those they lead."""
+        return self.filter(Q(owner=user) | Q(work_stream__in=WorkStream.objects.led_by(user)))
 
     def with_progress(self) -> ActionQuerySet:
         """Return the actions annotated with their latest current update and review start.

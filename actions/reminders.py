@@ -72,7 +72,8 @@ def digests_due(today: datetime.date) -> list[Digest]:
     """Return the digests to send on `today`, leaving out actions already reminded this period.
 
     Only actions of plan versions still running are reminded: an ended version expects no more
-    updates. Each action goes to its owner and to its priority's strategic lead.
+    updates. Each action goes to its owner and to those who lead it: its work-stream's strategic
+    lead and its priority's.
     """
     actions = (
         Action.objects.filter(
@@ -81,7 +82,10 @@ def digests_due(today: datetime.date) -> list[Digest]:
         .with_overdue_flag(today)
         .exclude(current_status=RagStatus.COMPLETE)
         .select_related(
-            "owner", "work_stream__priority__strategic_lead", "work_stream__priority__version"
+            "owner",
+            "work_stream__strategic_lead",
+            "work_stream__priority__strategic_lead",
+            "work_stream__priority__version",
         )
         .order_by("reviewed_from", "title")
     )
@@ -97,7 +101,13 @@ def digests_due(today: datetime.date) -> list[Digest]:
         if not (action.overdue or due_soon):
             continue
         period = review_period_start(today, action.review_cadence)
-        recipients = {action.owner, action.work_stream.priority.strategic_lead} - {None}
+        # Its owner and whoever leads it (`WorkStream.objects.led_by`): the work-stream's lead
+        # and the priority's.
+        recipients = {
+            action.owner,
+            action.work_stream.strategic_lead,
+            action.work_stream.priority.strategic_lead,
+        } - {None}
         for person in sorted(recipients, key=lambda u: u.pk):
             if (person.pk, action.pk, period) in sent or not person.is_active:
                 continue

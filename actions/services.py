@@ -35,6 +35,10 @@ CORRECTION_IN_CLOSED_PERIOD = (
 )
 FUTURE_DATE = "The date of an update cannot be later than today ({today})."
 CORRECTS_OTHER_ACTION = "An update can only correct an earlier update of the same action."
+CORRECTION_DATE = (
+    "A correction keeps the date of the update it corrects: set the date to {day}. "
+    "To report something that happened later, log a new update instead."
+)
 ALREADY_CORRECTED = (
     "The update of {day} has already been corrected: correct its latest correction instead."
 )
@@ -140,15 +144,14 @@ def progress_update_create(
     corrects: ProgressUpdate | None = None,
     today: datetime.date | None = None,
 ) -> ProgressUpdate:
-    """Return a new progress update; refuse a future date, a closed period or a bad correction."""
+    """Return a new progress update; refuse a future date, a closed period or a bad correction.
+
+    A correction must carry the date of the update it corrects, so it replaces that update in
+    the same reporting period and financial year and never becomes a newer "current status".
+    """
     today = today or timezone.localdate()
     if reported_on > today:
         raise ValidationError({"reported_on": FUTURE_DATE.format(today=_uk_date(today))})
-    closed = ClosedPeriod.objects.containing(reported_on).first()
-    if closed is not None:
-        raise ValidationError(
-            {"reported_on": PERIOD_CLOSED.format(day=_uk_date(reported_on), period=closed)}
-        )
     if corrects is not None:
         # Lock the corrected update so two simultaneous corrections cannot both pass the check.
         corrects = ProgressUpdate.objects.select_for_update().get(pk=corrects.pk)
@@ -167,6 +170,17 @@ def progress_update_create(
                     )
                 }
             )
+        # A correction replaces the update in the same period: another date would move its
+        # spend to another financial year and could make it the action's latest status.
+        if reported_on != corrects.reported_on:
+            raise ValidationError(
+                {"reported_on": CORRECTION_DATE.format(day=_uk_date(corrects.reported_on))}
+            )
+    closed = ClosedPeriod.objects.containing(reported_on).first()
+    if closed is not None:
+        raise ValidationError(
+            {"reported_on": PERIOD_CLOSED.format(day=_uk_date(reported_on), period=closed)}
+        )
     update = ProgressUpdate(
         action=action,
         author=author,

@@ -27,7 +27,8 @@ from actions.exports import tracker_export
 from actions.forms import ActionForm, ProgressUpdateForm, TrackerFilterForm
 from actions.models import Action, readable_priorities
 from actions.spend import funding_lines
-from priorities.models import Priority, WorkStream
+from priorities.access import editable_work_streams
+from priorities.models import Priority
 
 
 def _readable_priorities(request: HttpRequest):
@@ -35,15 +36,6 @@ def _readable_priorities(request: HttpRequest):
     if is_admin(request.user) or has_role(request.user, Role.CHAIR):
         return Priority.objects.all()
     return Priority.objects.filter(pk__in=readable_priorities(request.user).values("pk"))
-
-
-def _editable_work_streams(request: HttpRequest):
-    """Return the work-streams under which the user may create and edit actions."""
-    if is_admin(request.user):
-        return WorkStream.objects.all()
-    if has_role(request.user, Role.STRATEGIC_LEAD):
-        return WorkStream.objects.filter(priority__strategic_lead=request.user)
-    return WorkStream.objects.none()
 
 
 @require_GET
@@ -109,7 +101,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
             "actions": actions,
             "overdue_count": sum(a.overdue for a in actions),
             "query": request.GET.urlencode(),
-            "may_create": _editable_work_streams(request).exists(),
+            "may_create": editable_work_streams(request).exists(),
         },
     )
 
@@ -157,7 +149,7 @@ def log_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest) -> HttpResponse:
     """Create a SMART action under a work-stream of a priority the user leads."""
-    work_streams = _editable_work_streams(request)
+    work_streams = editable_work_streams(request)
     if not work_streams.exists():
         raise PermissionDenied("Only a strategic lead or an Admin may create actions.")
     initial = {}
@@ -185,7 +177,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an action; a save over someone else's newer save is refused and loses nothing."""
     action = get_action_for_editor(request, pk)
     form = ActionForm(
-        request.POST or None, instance=action, work_streams=_editable_work_streams(request)
+        request.POST or None, instance=action, work_streams=editable_work_streams(request)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,7 +193,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data = request.POST.copy()
             data["edited_version"] = str(conflict.current.version)
             form = ActionForm(
-                data, instance=conflict.current, work_streams=_editable_work_streams(request)
+                data, instance=conflict.current, work_streams=editable_work_streams(request)
             )
             form.is_valid()
             form.add_error(None, conflict.message)

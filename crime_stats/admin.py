@@ -45,13 +45,44 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["label"]}
 
 
+FIGURES_READ_ONLY = (
+    "Crime figures are read-only here: they change only through Load data (upload, preview, "
+    "confirm), which records where each figure came from and can undo a whole import. "
+    "To correct a figure, load a file with the corrected row."
+)
+
+
 @admin.register(CrimeFigure)
 class CrimeFigureAdmin(SimpleHistoryAdmin):
+    """Figures are read here, never changed: an edit here would be lost (or kept) unseen by undo.
+
+    Undoing an import restores the values the batch replaced; a figure changed by hand in
+    between would be overwritten without a trace in the batch, so only imports change figures.
+    """
+
     list_display = ["csp", "period", "category", "rate", "offences", "population", "batch"]
     list_filter = ["period", "category", "csp__force"]
     search_fields = ["csp__name", "csp__force", "category"]
     list_select_related = ["csp", "period", "batch"]
-    raw_id_fields = ["batch"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {**(extra_context or {}), "subtitle": FIGURES_READ_ONLY}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "subtitle": FIGURES_READ_ONLY}
+        )
 
 
 @admin.register(ImportBatch)

@@ -1,6 +1,7 @@
 """The one way each view gets a priority or work-stream to change: 404 or 403 outside scope.
 
-A lead changes only what sits under the priorities they lead; an Admin changes everything.
+A lead changes work-streams only under the priorities they lead, and adds actions to the
+work-streams they lead (`WorkStream.objects.led_by`); an Admin changes everything.
 Reading work-streams happens through the actions pages, whose scope `actions` applies.
 """
 
@@ -20,6 +21,18 @@ def editable_priorities(request: HttpRequest):
     if has_role(request.user, Role.STRATEGIC_LEAD):
         return Priority.objects.led_by(request.user)
     return Priority.objects.none()
+
+
+def editable_work_streams(request: HttpRequest):
+    """Return the work-streams under which the user may create and edit actions.
+
+    An Admin: all; a strategic lead: those they lead (`WorkStream.objects.led_by`).
+    """
+    if is_admin(request.user):
+        return WorkStream.objects.all()
+    if has_role(request.user, Role.STRATEGIC_LEAD):
+        return WorkStream.objects.led_by(request.user)
+    return WorkStream.objects.none()
 
 
 def _require_editing_role(request: HttpRequest) -> None:

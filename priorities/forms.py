@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from accounts.roles import Role
-from priorities.models import Priority, WorkStream, financial_year_label, financial_year_of
+from priorities.models import Priority, WorkStream, financial_year_label
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -18,12 +18,6 @@ class PersonChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
-
-
-def financial_years(priority: Priority) -> list[int]:
-    """Return the financial years the priority's plan version covers (2019 for 2019/20)."""
-    version = priority.version
-    return list(range(financial_year_of(version.starts_on), financial_year_of(version.ends_on) + 1))
 
 
 class WorkStreamForm(forms.ModelForm):
@@ -43,7 +37,7 @@ class WorkStreamForm(forms.ModelForm):
     def __init__(self, *args, priority: Priority, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.priority = priority
-        self.years = financial_years(priority)
+        self.years = priority.version.financial_years()
         current = (
             {a.financial_year: a.amount for a in self.instance.allocations.all()}
             if (self.instance.pk)

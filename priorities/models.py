@@ -111,6 +111,10 @@ class PlanVersion(models.Model):
         """Return True when `day` falls within the version's dates."""
         return self.starts_on <= day <= self.ends_on
 
+    def financial_years(self) -> list[int]:
+        """Return the financial years the version runs through, by first year (2019 = 2019/20)."""
+        return list(range(financial_year_of(self.starts_on), financial_year_of(self.ends_on) + 1))
+
 
 class PriorityQuerySet(models.QuerySet):
     def get_by_natural_key(self, version_slug: str, letter: str) -> Priority:
@@ -180,6 +184,18 @@ class CrossCuttingTheme(models.Model):
         return (self.name,)
 
 
+class WorkStreamQuerySet(models.QuerySet):
+    def led_by(self, user: settings.AUTH_USER_MODEL) -> WorkStreamQuerySet:
+        """Return the work-streams the user leads: as their strategic lead or their priority's.
+
+        The one rule for leading delivery: a priority's strategic lead leads every work-stream
+        under it; a work-stream's own strategic lead leads that work-stream. Whoever leads a
+        work-stream edits its actions, logs progress on them, sees them in My actions and is
+        reminded of them.
+        """
+        return self.filter(Q(strategic_lead=user) | Q(priority__strategic_lead=user))
+
+
 class WorkStream(models.Model):
     """A work-stream, operational group or JAG delivering one priority, with a strategic lead."""
 
@@ -196,6 +212,8 @@ class WorkStream(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_work_streams"
     )
     history = HistoricalRecords()
+
+    objects = WorkStreamQuerySet.as_manager()
 
     class Meta:
         verbose_name = "work-stream"

@@ -159,7 +159,9 @@ def parse_wide(
             except NumberError as error:
                 parsed.problems.append(Problem(number, sheet.header[index], str(error), sheet.name))
                 continue
-            parsed.figures.append(Figure(csp, period, options.category, rate, None, None, number))
+            parsed.figures.append(
+                Figure(csp, period, options.category, rate, None, None, number, sheet.name)
+            )
 
 
 def parse_long(
@@ -181,10 +183,15 @@ def parse_long(
         )
     if parsed.problems:
         return
-    fixed_period = parse_period(options.period, span) if "Period" not in columns else None
+    fixed_period = None
+    if "Period" not in columns:
+        try:
+            fixed_period = parse_period(options.period, span)
+        except PeriodError as error:
+            parsed.problems.append(Problem(None, "Period", f"the period given on upload: {error}"))
+            return
     table = whole_table(sheet)
     parsed.rows_read += len(table)
-    first_row_of: dict[tuple, int] = {}
     for number, row in table.iterrows():
         row_problems: list[Problem] = []
         period = fixed_period
@@ -228,18 +235,7 @@ def parse_long(
         )
         if csp is None or row_problems or rate is None or period is None:
             continue
-        key = (csp.pk, period, category)
-        if key in first_row_of:
-            parsed.problems.append(
-                Problem(
-                    number,
-                    "",
-                    f"this row repeats {csp.label}, {period.label}, "
-                    f"{category} from row {first_row_of[key]}: keep one row for each CSP, "
-                    "period and category",
-                    sheet.name,
-                )
-            )
-            continue
-        first_row_of[key] = number
-        parsed.figures.append(Figure(csp, period, category, rate, offences, population, number))
+        # Repeats are found once over the whole file (`ParsedFile.drop_repeated_figures`).
+        parsed.figures.append(
+            Figure(csp, period, category, rate, offences, population, number, sheet.name)
+        )

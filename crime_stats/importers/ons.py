@@ -303,7 +303,7 @@ def parse_ons(
     span: Span | None,
     matcher: CSPMatcher,
     parsed: ParsedFile,
-    populations: dict[int, int] | None,
+    populations: dict[tuple[int, int | None], int] | None,
 ) -> None:
     """Add the offence-group and All crime figures of a Home Office table."""
     totals = _Totals()
@@ -369,13 +369,23 @@ def parse_ons(
     _make_figures(by_group, totals, populations, parsed, count_column)
 
 
+def _financial_year(period: PeriodSpec) -> int:
+    """Return the first calendar year of the financial year a period starts in."""
+    return period.start.year if period.start.month >= 4 else period.start.year - 1
+
+
 def _make_figures(
     by_group: pd.DataFrame,
     totals: _Totals,
-    populations: dict[int, int] | None,
+    populations: dict[tuple[int, int | None], int] | None,
     parsed: ParsedFile,
     count_column: str,
 ) -> None:
+    """Add a figure per period, CSP and group, its rate from the CSP's population that year.
+
+    A population table with a 'Financial Year' column gives each year its own population; one
+    without gives each CSP one population, used for every year (and the preview says so).
+    """
     if populations is None:
         parsed.problems.append(
             Problem(
@@ -387,7 +397,8 @@ def _make_figures(
             )
         )
         return
-    missing_population: set[int] = set()
+    by_year = any(year is not None for _, year in populations)
+    missing_population: set[tuple[int, int | None]] = set()
     for period, csp_id, group, offences, row in by_group[
         ["period", "csp_id", "group", "offences", "row"]
     ].itertuples(index=False):
@@ -403,17 +414,19 @@ def _make_figures(
                 )
             )
             continue
-        population = populations.get(csp_id)
+        year = _financial_year(period) if by_year else None
+        population = populations.get((csp_id, year))
         if not population:
-            if csp_id not in missing_population:
-                missing_population.add(csp_id)
+            if (csp_id, year) not in missing_population:
+                missing_population.add((csp_id, year))
+                in_year = "" if year is None else f" in {year}/{(year + 1) % 100:02d}"
                 parsed.problems.append(
                     Problem(
                         None,
                         "Population",
                         f"the population table has no population for "
-                        f"{csp.label} (named from row {row} of the file): add a row for it "
-                        "to the population table",
+                        f"{csp.label}{in_year} (named from row {row} of the file): add a row "
+                        "for it to the population table",
                         POPULATION_SHEET,
                     )
                 )
@@ -428,4 +441,12 @@ def _make_figures(
                 population,
                 int(row),
             )
+        )
+    years = sorted({_financial_year(figure.period) for figure in parsed.figures})
+    if not by_year and len(years) > 1:
+        labels = ", ".join(f"{year}/{(year + 1) % 100:02d}" for year in years)
+        parsed.notes.append(
+            "The population table has no 'Financial Year' column, so each CSP's one population "
+            f"was used for every year in the file ({labels}). Add a 'Financial Year' column "
+            "with a row per CSP and year to use each year's population."
         )

@@ -20,7 +20,12 @@ from crime_stats.importers.layouts import (
     whole_table,
 )
 from crime_stats.importers.ons import POPULATION_SHEET, parse_ons
-from crime_stats.importers.periods import PeriodError, PeriodSpec, parse_span
+from crime_stats.importers.periods import (
+    PeriodError,
+    PeriodSpec,
+    financial_year_start,
+    parse_span,
+)
 from crime_stats.importers.readers import UnreadableFile, read_sheets
 from crime_stats.importers.records import (
     Figure,
@@ -31,14 +36,17 @@ from crime_stats.importers.records import (
 )
 from crime_stats.models import CrimeFigure, ReportingPeriod
 
+Populations = dict[tuple[int, int | None], int]  # (CSP id, financial year or None) -> people
 
-def read_population(
-    content: bytes, matcher: CSPMatcher
-) -> tuple[dict[int, int], list[Problem], int]:
-    """Return CSP id -> population from a table with a CSP (or ONS code) and a Population column.
 
-    Rows for places that are not CSPs in the portal are ignored (a national table lists them
-    all); their number is returned third.
+def read_population(content: bytes, matcher: CSPMatcher) -> tuple[Populations, list[Problem], int]:
+    """Return (CSP id, financial year) -> population from a population table.
+
+    The table has a CSP (or ONS code) column and a Population column. With a 'Financial Year'
+    column (`2018/19`) each row is one CSP's population in that year, keyed by the year's first
+    calendar year; without one, each CSP has one population, keyed by None and used for every
+    year. Rows for places that are not CSPs in the portal are ignored (a national table lists
+    them all); their number is returned third.
     """
     try:
         sheets = read_sheets(content, POPULATION_SHEET)
@@ -52,8 +60,8 @@ def read_population(
         problems.append(missing_column("Population"))
     if problems:
         return {}, [Problem(p.row, p.column, p.message, POPULATION_SHEET) for p in problems], 0
-    populations: dict[int, int] = {}
-    first_row: dict[int, int] = {}
+    populations: Populations = {}
+    first_row: dict[tuple[int, int | None], int] = {}
     ignored = 0
     header = sheet.header
     for number, row in whole_table(sheet).iterrows():
@@ -65,6 +73,21 @@ def read_population(
         if found.csp is None:
             ignored += 1
             continue
+        year: int | None = None
+        if "Financial Year" in columns:
+            try:
+                year = financial_year_start(cell("Financial Year"))
+            except PeriodError as error:
+                year, message = None, str(error)
+            else:
+                message = (
+                    f"{cell('Financial Year')!r} is not a financial year: write it as `2018/19`"
+                )
+            if year is None:
+                problems.append(
+                    Problem(number, header[columns["Financial Year"]], message, POPULATION_SHEET)
+                )
+                continue
         try:
             population = parse_count(cell("Population"), "population")
         except NumberError as error:
@@ -82,21 +105,22 @@ def read_population(
                 )
             )
             continue
-        pk = found.csp.pk
-        if pk in populations and populations[pk] != population:
+        key = (found.csp.pk, year)
+        if key in populations and populations[key] != population:
+            in_year = "" if year is None else f" in {year}/{(year + 1) % 100:02d}"
             problems.append(
                 Problem(
                     number,
                     header[columns["Population"]],
                     f"this row gives "
-                    f"{found.csp.label} a population of {population:,}, but row "
-                    f"{first_row[pk]} gives {populations[pk]:,}: keep one",
+                    f"{found.csp.label} a population of {population:,}{in_year}, but row "
+                    f"{first_row[key]} gives {populations[key]:,}: keep one",
                     POPULATION_SHEET,
                 )
             )
             continue
-        populations[pk] = population
-        first_row.setdefault(pk, number)
+        populations[key] = population
+        first_row.setdefault(key, number)
     return populations, problems, ignored
 
 
@@ -136,6 +160,7 @@ def parse_file(
     else:
         for sheet in sheets:
             (parse_wide if layout == WIDE else parse_long)(sheet, options, span, matcher, parsed)
+        parsed.drop_repeated_figures()
     if parsed.rows_read == 0 and not parsed.problems:
         parsed.problems.append(
             Problem(

@@ -47,6 +47,7 @@ class Figure:
     offences: int | None
     population: int | None
     row: int | None
+    sheet: str = ""
 
     @property
     def key(self) -> tuple[int, PeriodSpec, str]:
@@ -102,6 +103,34 @@ class ParsedFile:
                     first.sheet,
                 )
             )
+
+    def drop_repeated_figures(self) -> None:
+        """Keep the first figure of each CSP, period and category; report the rest by row.
+
+        Run once over the whole file: the same figure on two sheets is as much a repeat as two
+        rows of one sheet, and would otherwise break the database's uniqueness on confirm.
+        """
+        first: dict[tuple, Figure] = {}
+        kept: list[Figure] = []
+        for figure in self.figures:
+            earlier = first.setdefault(figure.key, figure)
+            if earlier is figure:
+                kept.append(figure)
+                continue
+            where = f"row {earlier.row}"
+            if earlier.sheet != figure.sheet:
+                where = f"sheet {earlier.sheet}, {where}"
+            self.problems.append(
+                Problem(
+                    figure.row,
+                    "",
+                    f"this row repeats {figure.csp.label}, {figure.period.label}, "
+                    f"{figure.category} from {where}: keep one row for each CSP, period and "
+                    "category",
+                    figure.sheet,
+                )
+            )
+        self.figures = kept
 
     @property
     def rows_skipped(self) -> int:

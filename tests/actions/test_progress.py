@@ -87,7 +87,7 @@ def test_a_correction_replaces_the_update_it_names(client_for, owner, owners_act
 def test_an_update_can_be_corrected_only_once(client_for, owner, owners_action):
     wrong = owners_action.updates.get(reported_on=datetime.date(2019, 9, 2))
     url = reverse("actions:update", args=[owners_action.pk])
-    client_for(owner).post(url, progress(corrects=wrong.pk))
+    client_for(owner).post(url, progress(reported_on="2019-09-02", corrects=wrong.pk))
     with pytest.raises(Exception) as refused:
         services.progress_update_create(
             action=owners_action,

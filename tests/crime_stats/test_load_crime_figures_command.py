@@ -78,3 +78,24 @@ def test_dry_run_writes_nothing(tmp_path):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         _run(str(tmp_path / "nowhere.csv"))
+
+
+def test_a_bad_period_for_a_file_without_a_period_column_is_reported_with_status_1(tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_text("CSP,Category,Rate\nLeicester,All crime,5\n", encoding="utf-8")
+    err = StringIO()
+    batches = ImportBatch.objects.count()
+
+    with pytest.raises(CommandError) as failure:
+        call_command(
+            "load_crime_figures", str(path), "--period", "nonsense", stdout=StringIO(), stderr=err
+        )
+
+    assert failure.value.returncode == 1
+    assert str(failure.value).startswith("1 problems; nothing was written. Fix the file")
+    assert err.getvalue().splitlines() == [
+        "column 'Period': the period given on upload: `nonsense` is not a period: name a "
+        "period as `April–December 2018`, a financial year as `2018/19`, or a bare year such "
+        "as `2018` with the span chosen on upload"
+    ]
+    assert ImportBatch.objects.count() == batches
