@@ -10,9 +10,11 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max, Sum
+from django.db import models
+from django.db.models import Count, Sum
 
 from accounts.roles import can_read_everything
 from actions.models import Action, ProgressUpdate, RagStatus, readable_priorities
@@ -130,22 +132,19 @@ def _readable(version: PlanVersion, user: AbstractBaseUser):
     return priorities.filter(pk__in=readable_priorities(user).values("pk"))
 
 
-def delivery_data_version() -> str:
-    """Return a token that changes whenever an action, update, work-stream or allocation does.
+@cache
+def delivery_data_sources() -> list[tuple[type[models.Model], str]]:
+    """Return (model, id field) pairs whose newest ids move whenever delivery figures can.
 
     Actions, work-streams and allocations keep an audit history and updates are append-only,
-    so the newest id of each moves with every write: four index lookups.
+    so between them the newest ids name the state of every action, update and allocation.
     """
-    newest = [
-        model.aggregate(newest=Max(field))["newest"] or 0
-        for model, field in (
-            (Action.history, "history_id"),
-            (ProgressUpdate.objects, "pk"),
-            (WorkStream.history, "history_id"),
-            (FundingAllocation.history, "history_id"),
-        )
+    return [
+        (Action.history.model, "history_id"),
+        (ProgressUpdate, "id"),
+        (WorkStream.history.model, "history_id"),
+        (FundingAllocation.history.model, "history_id"),
     ]
-    return "-".join(str(number) for number in newest)
 
 
 def reader_scope(user: AbstractBaseUser) -> str:

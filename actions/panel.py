@@ -1,7 +1,7 @@
 """Delivery by priority ready for a page: rows, chart and the key its rendering is cached by.
 
 The rows and the chart are worked out only when first used, so a page that finds its rendering
-in the cache (slp_portal/dashboard.py, keyed on `cache_key`) never computes them.
+in the cache (slp_portal/dashboard.py) never computes them.
 """
 
 from __future__ import annotations
@@ -13,12 +13,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractBaseUser
 
 from actions.charts import delivery_chart
-from actions.delivery import (
-    PriorityDelivery,
-    delivery_by_priority,
-    delivery_data_version,
-    reader_scope,
-)
+from actions.delivery import PriorityDelivery, delivery_by_priority
 from priorities.models import PlanVersion
 
 
@@ -39,11 +34,3 @@ class DeliveryPanel:
     def chart(self) -> dict | None:
         """Return the stacked bar chart of actions by status, or None without actions."""
         return delivery_chart(self.rows, title="Actions by current status")
-
-    @cached_property
-    def cache_key(self) -> str:
-        """Return a key naming the version, the day, the user's scope and the data's state."""
-        return (
-            f"{self.version.pk}:{self.today.isoformat()}:{reader_scope(self.user)}:"
-            f"{delivery_data_version()}"
-        )

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from django.db.models import Max
+from django.db import models
 
 from crime_stats.comparison import Comparison, ComparisonRow, MemberRate, compare
 from crime_stats.models import (
@@ -239,10 +240,11 @@ def _member(csp: CSP, rate: Decimal | None) -> MemberRate:
     return MemberRate(csp=csp.label, rate=rate, name=csp.name)
 
 
-def crime_data_version() -> int:
-    """Return a number that changes whenever a crime figure is created, changed or deleted.
+@cache
+def crime_data_sources() -> list[tuple[type[models.Model], str]]:
+    """Return (model, id field) pairs whose newest id moves whenever a crime figure changes.
 
     Every write to a figure (imports, undo, seed) leaves a history row, so the newest history
-    id moves with every change: one index lookup.
+    id names the state of all the figures.
     """
-    return CrimeFigure.history.aggregate(newest=Max("history_id"))["newest"] or 0
+    return [(CrimeFigure.history.model, "history_id")]

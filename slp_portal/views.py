@@ -14,7 +14,7 @@ from crime_stats.models import ImportBatch
 from crime_stats.panel import crime_panel
 from crime_stats.selection import NotFound
 from priorities.models import PlanVersion, WorkStream
-from slp_portal.dashboard import crime_section, delivery_section
+from slp_portal.dashboard import crime_section, data_state, delivery_section
 
 
 def _not_found(request: HttpRequest, problem: NotFound, page: str) -> HttpResponse:
@@ -33,8 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
     Both sections come from the cache while their data is unchanged (slp_portal/dashboard.py).
     """
+    state = data_state()
     try:
-        crime = crime_section(request.GET)
+        crime = crime_section(request.GET, state)
     except NotFound as problem:
         if request.GET:
             return _not_found(request, problem, "home")
@@ -42,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "slp_portal/dashboard.html",
-        {"crime": crime, "delivery": delivery_section(request.user)},
+        {"crime": crime, "delivery": delivery_section(request.user, state)},
     )
 
 
