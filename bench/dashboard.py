@@ -56,7 +56,7 @@ CATEGORIES = [
     "Criminal damage and arson", "Public order offences",
 ]  # fmt: skip
 THREADS, WARM_UP, SEQUENTIAL = 4, 5, 40
-PER_THREAD = {"/": 25, "/healthz": 250}  # throughput requests per client thread
+PER_THREAD = {"/": 250, "/healthz": 250}  # throughput requests per client thread, alike
 TIME_CAP = 30.0  # seconds: each measurement stops early rather than run longer than this
 TARGET_RATIO, TARGET_BYTES = 0.30, 600_000
 
