@@ -77,7 +77,7 @@ def delivery_by_priority(
     the version's financial years; spend is the current (uncorrected) spend logged against
     those actions in the same years. Four queries whatever the number of actions.
     """
-    priorities = list(_readable(version, user))
+    priorities = list(readable_priorities(user).filter(version=version).order_by("letter"))
     actions = Action.objects.visible_to(user).in_version(version)
     statuses: dict[int, Counter] = {p.pk: Counter() for p in priorities}
     overdue: Counter = Counter()
@@ -122,14 +122,6 @@ def delivery_by_priority(
         )
         for priority in priorities
     ]
-
-
-def _readable(version: PlanVersion, user: AbstractBaseUser):
-    """Return the version's priorities the user may read (all for Admin and Chair)."""
-    priorities = version.priorities.all()
-    if can_read_everything(user):
-        return priorities
-    return priorities.filter(pk__in=readable_priorities(user).values("pk"))
 
 
 @cache

@@ -66,7 +66,10 @@ def financial_year_expression(field: str) -> Case:
 
 
 def readable_priorities(user: User) -> models.QuerySet[Priority]:
-    """Return the priorities a lead or owner may read: those they lead or hold actions in."""
+    """Return the priorities whose work the user may read: every one for Admin and Chair; for
+    a lead or owner, those they lead, lead a work-stream in or own actions in."""
+    if can_read_everything(user):
+        return Priority.objects.all()
     return Priority.objects.filter(
         Q(strategic_lead=user)
         | Q(work_streams__strategic_lead=user)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.roles import Role, has_role, is_admin
+from accounts.roles import Role, has_role
 from actions import services
 from actions.access import (
     get_action_for_editor,
@@ -29,13 +29,6 @@ from actions.models import Action, readable_priorities
 from actions.spend import funding_lines
 from priorities.access import editable_work_streams
 from priorities.models import Priority
-
-
-def _readable_priorities(request: HttpRequest):
-    """Return the priorities whose actions the user may read (for filter choices)."""
-    if is_admin(request.user) or has_role(request.user, Role.CHAIR):
-        return Priority.objects.all()
-    return Priority.objects.filter(pk__in=readable_priorities(request.user).values("pk"))
 
 
 @require_GET
@@ -76,7 +69,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 def tracker(request: HttpRequest) -> HttpResponse:
     """Every action the user may read, filtered; `?format=csv|xlsx` downloads the same rows."""
     today = timezone.localdate()
-    filters = TrackerFilterForm(request.GET, priorities=_readable_priorities(request))
+    filters = TrackerFilterForm(request.GET, priorities=readable_priorities(request.user))
     actions = filters.apply(Action.objects.visible_to(request.user), today)
     actions = (
         actions.with_overdue_flag(today)

@@ -26,15 +26,13 @@ def priority_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("priorities")
         .order_by("-starts_on")
     )
-    readable = (
-        None
-        if can_read_everything(request.user)
-        else set(readable_priorities(request.user).values_list("pk", flat=True))
-    )
     streams = defaultdict(list)
-    for stream in WorkStream.objects.select_related("strategic_lead").order_by("name"):
-        if readable is None or stream.priority_id in readable:
-            streams[stream.priority_id].append(stream)
+    for stream in (
+        WorkStream.objects.filter(priority__in=readable_priorities(request.user))
+        .select_related("strategic_lead")
+        .order_by("name")
+    ):
+        streams[stream.priority_id].append(stream)
     actions = defaultdict(list)
     for action in (
         Action.objects.visible_to(request.user)
@@ -64,7 +62,7 @@ def priority_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "slp_portal/priority_list.html",
-        {"sections": sections, "sees_everything": readable is None},
+        {"sections": sections, "sees_everything": can_read_everything(request.user)},
     )
 
 
