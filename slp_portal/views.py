@@ -1,5 +1,6 @@
-"""Pages that combine the apps: the home page and the health check."""
+"""Pages that combine the apps: the home page, the accessibility statement, the health check."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,17 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "slp_portal/home.html",
         {"version": version, "priorities": priorities, "table": plan_table()},
+    )
+
+
+@login_not_required
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Return the accessibility statement, which anyone may read without signing in."""
+    return render(
+        request,
+        "slp_portal/accessibility.html",
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
     )
 
 
