@@ -47,6 +47,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
+_seeded_snapshot: dict[str, str] = {}
+
+
+def attach_seeded_snapshot() -> None:
+    """Give the current thread's connection the snapshot Django restores transactional tests to.
+
+    Django keeps one connection object per thread, and another one while an asyncio loop runs
+    in the thread (as Playwright's sync API does), so a fixture that starts such a loop calls
+    this again.
+    """
+    from django.db import connections
+
+    for alias, snapshot in _seeded_snapshot.items():
+        connections[alias]._test_serialized_contents = snapshot
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
@@ -58,7 +74,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_seed()
         load_demo()
         # The snapshot transactional tests are restored to (see the module docstring).
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+        _seeded_snapshot[connection.alias] = connection.creation.serialize_db_to_string()
+    attach_seeded_snapshot()
 
 
 def _user(username: str) -> User:
