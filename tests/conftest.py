@@ -65,11 +65,17 @@ def attach_seeded_snapshot() -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
     from django.db import connection
 
     from slp_portal.demo import load_demo
     from slp_portal.seed import load_seed
 
+    # Signing in is half the work of many tests; production's slow hasher proves nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
     with django_db_blocker.unblock():
         load_seed()
         load_demo()
