@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run setup test lint format bench bench-import bench-dashboard backup restore clean
+.PHONY: install run setup test lint format bench-import bench-dashboard backup restore demo-code clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ run: setup
 	@echo "  chair  - Chair: reads every page, changes nothing"
 	@echo "  lead   - Strategic lead of priority a    lead2 - Strategic lead of priority d"
 	@echo "  owner  - Action owner on priority a's actions"
+	@echo "admin and the leads also give a two-factor code: run 'make demo-code' in another terminal"
 	@echo ""
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -44,6 +45,21 @@ bench-import: install
 # Drops and recreates the PostgreSQL database in DATABASE_URL (its name must contain `bench`).
 bench-dashboard: install
 	$(DEV) $(BIN)/python bench/dashboard.py
+
+# Backups use DATABASE_URL like the portal (default: the SQLite file). In production, where
+# DJANGO_SECRET_KEY is set, DJANGO_DEBUG keeps its own value.
+MANAGE := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py
+
+backup: install
+	$(MANAGE) backup_database $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/slp-....dump (or .sqlite3)"; exit 2; }
+	$(MANAGE) restore_database $(FILE)
+
+# The current two-factor code of the demo admin and leads (their published demo secret).
+demo-code: install
+	@$(BIN)/python -c "from django_otp.oath import totp; print(f'{totp(b\"slp-portal-demo-only\"):06d}')"
 
 lint: install
 	$(BIN)/ruff check .

@@ -61,34 +61,31 @@ def ranked_bar_chart(
 ) -> dict:
     """Return a horizontal bar chart of the group, highest rate first, focus CSP highlighted.
 
-    The MSG average is a bar of its own among the CSPs (hatched, and named), and its band
+    The MSG average is a bar of its own among the CSPs (named, in its own colour), and its band
     (± one standard deviation) a shaded area; every bar carries its value and position, so
     nothing depends on colour alone.
     """
     ordered = sorted(bars, key=lambda bar: (-bar.rate, bar.label))
     at = next((i for i, bar in enumerate(ordered) if bar.rate < msg_average), len(ordered))
-    labels = [f"<b>{bar.label} (focus)</b>" if bar.is_focus else bar.label for bar in ordered]
+    # Plain text only: plotly draws <b> and friends with style attributes, which the Content
+    # Security Policy refuses, so the focus CSP and the average are named in words.
+    labels = [f"▶ {bar.label} (focus)" if bar.is_focus else bar.label for bar in ordered]
     texts = [
         f"{bar.rate:.1f} ({'joint ' if bar.joint else ''}{ordinal(bar.position)})"
         for bar in ordered
     ]
     colours = [FOCUS_COLOUR if bar.is_focus else MEMBER_COLOUR for bar in ordered]
-    patterns = [""] * len(ordered)
     rates = [bar.rate for bar in ordered]
-    labels.insert(at, "<b>MSG average</b>")
+    labels.insert(at, "MSG average")
     texts.insert(at, f"{msg_average:.1f} (average)")
     colours.insert(at, AVERAGE_COLOUR)
-    patterns.insert(at, "/")
     rates.insert(at, msg_average)
     figure = go.Figure(
         go.Bar(
             x=rates,
             y=labels,
             orientation="h",
-            marker={
-                "color": colours,
-                "pattern": {"shape": patterns, "fillmode": "overlay", "fgcolor": "white"},
-            },
+            marker={"color": colours},
             text=texts,
             textposition="outside",
             cliponaxis=False,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from accounts.two_factor import demo_authenticator_give, requires_two_factor
 from actions.models import Action, ProgressUpdate
 from priorities.models import CrossCuttingTheme, FundingAllocation, Partner, Priority, WorkStream
 from slp_portal.seed import upsert
@@ -34,6 +35,12 @@ def load_demo() -> Counter:
     spec = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     counts: Counter = Counter()
     users = {user["username"]: _user(user, counts) for user in spec["users"]}
+    if settings.DEBUG:
+        # Admins and leads need a second factor; on a developer's machine (never in
+        # production) they get the published demo secret, so `make demo-code` signs them in.
+        for user in users.values():
+            if requires_two_factor(user) and demo_authenticator_give(user=user):
+                counts["demo authenticators added"] += 1
     priorities = {p.letter: p for p in Priority.objects.filter(version__slug=spec["version"])}
     if not priorities:
         raise LookupError("Load the seed data first: python manage.py load_seed")

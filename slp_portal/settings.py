@@ -4,9 +4,11 @@ One module for every environment: it runs with no setup on SQLite (`db.sqlite3` 
 root), and production differs only by the environment variables listed in `.env.example`.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from slp_portal.env import env_bool, env_int, env_list, env_str
@@ -39,6 +41,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "crime_stats",
     "priorities",
@@ -48,15 +55,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Messages come before the session timeout, which tells the user why they were signed out.
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # django-axes wants to be last, so it sees every failed sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "slp_portal.urls"
@@ -97,6 +111,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first, so a locked-out sign-in is refused before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -139,6 +158,9 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "slp-portal@localhost"
 # Links in reminder emails (send_update_reminders) start with this address.
 PORTAL_BASE_URL = env_str("SLP_PORTAL_URL", "http://127.0.0.1:8000")
 
+# Where the accessibility statement tells people to report a problem (blank: no address given).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("SLP_ACCESSIBILITY_CONTACT_EMAIL")
+
 # Uploads of crime figures (crime_stats.importers) refuse anything larger than this.
 IMPORT_MAX_UPLOAD_BYTES = env_int("SLP_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 # XLSX and ODS files are zip archives: refuse one that unpacks to more than this, or holds
@@ -152,7 +174,53 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends at the latest this long after sign-in, however active (absolute lifetime)...
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
+# ...or after this long without a request (idle timeout); accounts.middleware enforces both.
+SESSION_IDLE_TIMEOUT = env_int("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
+# Partners share computers in offices and community venues: closing the browser signs out.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sign-in throttling (django-axes): five wrong passwords for one username from one address lock
+# that pair out for 15 minutes. Locking by the pair, not the username alone, stops anyone from
+# locking a colleague out by typing their username wrongly on purpose. Every failure is stored
+# (Django admin > Axes) and logged by the `axes` logger.
+AXES_FAILURE_LIMIT = env_int("SLP_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SLP_SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Log failures by the lockout's own parameters (username and address), without a banner, and
+# show them unmasked: an investigation needs who and where. Passwords are always masked.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# Behind N reverse proxies the client's address is the Nth from the right of X-Forwarded-For;
+# with 0 (the default) it is the connection's address.
+TRUSTED_PROXY_COUNT = env_int("SLP_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip_address"
+
+# Two-factor sign-in (django-otp, TOTP with recovery codes) for Admin and Strategic lead.
+OTP_TOTP_ISSUER = "SLP Portal"
+
+# Content Security Policy (django-csp): only this site's own files; no inline script or style
+# (the templates have none, and the browser tests fail on any violation). plotly.js styles its
+# charts through the CSSOM, which style-src does not govern. Bootstrap draws some icons from
+# data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from slp_portal import plan_views, views
 
@@ -21,6 +23,15 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    # Everyone signs in through the portal's own page, which the lockout and the second factor
+    # guard; the admin's own sign-in form would skip the second factor.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+        name="admin-login",
+    ),
     path("admin/", admin.site.urls),
     path("", include("crime_stats.urls")),
     path("", include("priorities.urls")),

@@ -1,5 +1,7 @@
-"""The chair's dashboard and the health check."""
+"""Pages that combine the apps: the dashboard, the board pack, the accessibility statement and
+the health check."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -100,6 +102,17 @@ def _funding_by_work_stream(actions) -> list[tuple[WorkStream, list]]:
     )
     lines = funding_lines(streams)
     return [(stream, lines[stream.pk]) for stream in streams]
+
+
+@login_not_required
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Return the accessibility statement, which anyone may read without signing in."""
+    return render(
+        request,
+        "slp_portal/accessibility.html",
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+    )
 
 
 @login_not_required
