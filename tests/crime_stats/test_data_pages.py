@@ -179,3 +179,28 @@ def test_the_batch_list_query_count_stays_constant(
         response = client.get(reverse("data_batches"))
 
     assert response.content.decode().count("Undo<span") == 3
+
+
+def test_a_rate_only_preview_shows_a_dash_for_missing_offences_not_none(client_for, admin):
+    client = client_for(admin)
+    _upload(client, b"CSP,Period,Rate\nLeicester,2019/20,80\n")
+    batch = ImportBatch.objects.get(file_name="figures.csv")
+
+    page = client.get(reverse("data_batch", args=[batch.pk])).content.decode()
+
+    assert (
+        '<td class="text-end">80.000</td><td class="text-end">–</td><td class="text-end">–</td>'
+        in page
+    )
+    assert ">None<" not in page
+
+
+def test_a_rejected_file_with_an_unknown_csp_does_not_say_confirm(client_for, admin):
+    client = client_for(admin)
+    _upload(client, b"CSP,Period,Rate\nAtlantis,2019/20,5\nLeicester,2019/20,lots\n")
+    batch = ImportBatch.objects.get(file_name="figures.csv")
+
+    page = client.get(reverse("data_batch", args=[batch.pk])).content.decode()
+
+    assert "1 CSP in the file is not in the portal" in page
+    assert "confirm below" not in page and "Confirm and load" not in page
