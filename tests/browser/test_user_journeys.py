@@ -72,11 +72,13 @@ def test_an_admin_loads_a_year_the_chair_sees_it_and_the_admin_undoes_it(signed_
     created = admin.locator("section[aria-labelledby='created-heading'] tbody tr")
     assert created.count() == 15
     leicester_row = created.filter(has_text="Leicestershire - Leicester")
-    assert leicester_row.locator("td").all_inner_texts()[:4] == [
+    assert leicester_row.locator("td").all_inner_texts() == [
         "Leicestershire - Leicester",
         "April–December 2019",
         "All crime",
         "80.000",
+        "–",  # a rate-only file gives no offences or population
+        "–",
     ]
     assert "April–December 2019" in admin.locator("#periods-heading + ul").inner_text()
     assert not ReportingPeriod.objects.filter(slug="apr-dec-2019").exists()
@@ -287,8 +289,39 @@ def test_a_bad_upload_shows_every_problem_by_row_and_changes_nothing(signed_in_p
     admin = signed_in_page("admin")
     _upload(admin, "bad.csv", BAD_FILE)
 
+    # Every problem, by row (the header is row 1) and column; the unknown CSP by its row.
     problems = admin.locator("table.import-problems tbody tr")
-    found = [row.locator("td").all_inner_texts()[1:] for row in problems.all()]
-    print(found)
-    print(admin.get_by_role("main").inner_text())
-    assert False
+    assert [row.locator("td").all_inner_texts()[1:] for row in problems.all()] == [
+        [
+            "3",
+            "April-December 2019",
+            "'lots' is not a number: give the crimes per 1,000 as a number such as 77.7",
+        ],
+        ["4", "April-December 2019", "'-4' is negative: a rate per 1,000 cannot be below zero"],
+        [
+            "6",
+            "CSP",
+            "this row repeats 'West Midlands - Coventry' from row 5: keep one row per CSP",
+        ],
+    ]
+    main = admin.get_by_role("main")
+    assert "3 problems: nothing can be loaded" in main.inner_text()
+    unknown = admin.locator("section[aria-labelledby='unknown-heading'] tbody tr")
+    assert unknown.locator("td").all_inner_texts()[:3] == ["Atlantis", "1", "2"]
+    # Nothing offers to load it, nor tells the admin to confirm.
+    assert main.get_by_role("button").count() == 0
+    assert admin.locator("form[method=post]").evaluate_all("f => f.length") == 1  # sign out
+    assert "confirm below" not in main.inner_text()
+
+    # The pipeline records the rejected batch with every problem, and writes nothing else.
+    batch = ImportBatch.objects.get(file_name="bad.csv")
+    assert (batch.status, batch.rows_rejected) == (ImportBatch.Status.REJECTED, 3)
+    assert [(error["row"], error["column"]) for error in batch.errors] == [
+        (3, "April-December 2019"),
+        (4, "April-December 2019"),
+        (6, "CSP"),
+        (2, "CSP"),  # the unknown CSP, recorded with the problems
+    ]
+    assert ImportBatch.objects.count() == batches + 1
+    assert list(CrimeFigure.objects.order_by("pk").values_list("pk", "rate", "batch")) == figures
+    assert ReportingPeriod.objects.count() == periods
