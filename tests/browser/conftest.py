@@ -145,3 +145,21 @@ def assert_accessible(page) -> None:
         options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
     )
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def upload_figures(page, name: str, content: bytes) -> None:
+    """Upload a CSV of crime figures at /data/upload/ as an admin would; wait for its preview."""
+    import re
+
+    page.goto("/data/upload/")
+    page.get_by_label("File of crime figures").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content}
+    )
+    page.get_by_role("button", name="Check and preview").click()
+    page.wait_for_url(re.compile(r"/data/\d+/$"))
+
+
+def wait_for_charts(page, charts: list[str]) -> None:
+    """Wait until plotly has drawn each chart (by id) as SVG; charts.js marks each when done."""
+    for chart in charts:
+        page.locator(f"#{chart}.slp-chart-drawn svg.main-svg").first.wait_for()

@@ -11,6 +11,7 @@ import pytest
 
 from actions.models import Action, ProgressUpdate
 from crime_stats.models import CrimeFigure, ImportBatch, ReportingPeriod
+from tests.browser.conftest import upload_figures, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -40,31 +41,18 @@ def _rate_2019(csp: str) -> Decimal:
     return Decimal(RATES_2018[csp]) + 5
 
 
-def _wide_csv() -> bytes:
+def wide_csv() -> bytes:
+    """Return a wide-layout CSV of April–December 2019 for the 15 CSPs of the MSG."""
     lines = ["CSP,April-December 2019"]
     for csp in RATES_2018:
         lines.append(f'"{csp}",{_rate_2019(csp)}')
     return ("\n".join(lines) + "\n").encode()
 
 
-def _upload(page, name: str, content: bytes) -> None:
-    page.goto("/data/upload/")
-    page.get_by_label("File of crime figures").set_input_files(
-        {"name": name, "mimeType": "text/csv", "buffer": content}
-    )
-    page.get_by_role("button", name="Check and preview").click()
-    page.wait_for_url(re.compile(r"/data/\d+/$"))
-
-
-def _wait_for_charts(page, charts: list[str]) -> None:
-    for chart in charts:
-        page.locator(f"#{chart}.slp-chart-drawn svg.main-svg").first.wait_for()
-
-
 def test_an_admin_loads_a_year_the_chair_sees_it_and_the_admin_undoes_it(signed_in_page):
     figures_before = CrimeFigure.objects.count()
     admin = signed_in_page("admin")
-    _upload(admin, "msg-2019.csv", _wide_csv())
+    upload_figures(admin, "msg-2019.csv", wide_csv())
 
     # The preview lists the 15 figures it will create; nothing is written yet.
     main = admin.get_by_role("main")
@@ -98,7 +86,7 @@ def test_an_admin_loads_a_year_the_chair_sees_it_and_the_admin_undoes_it(signed_
     # The chair's dashboard now opens on the new period, ranked from these figures: 12 CSPs
     # have a higher rate than Leicester's 80.0, so it is 13th (it was joint 10th in 2018).
     chair = signed_in_page("chair")
-    _wait_for_charts(chair, ["ranked-chart", "trend-chart", "delivery-chart"])
+    wait_for_charts(chair, ["ranked-chart", "trend-chart", "delivery-chart"])
     main = chair.get_by_role("main")
     assert "All crime, April–December 2019." in main.locator("p.lead").first.inner_text()
     headline = chair.locator(".headline-figures")
@@ -134,7 +122,7 @@ def test_an_admin_loads_a_year_the_chair_sees_it_and_the_admin_undoes_it(signed_
     assert CrimeFigure.objects.count() == figures_before
 
     chair.goto("/")
-    _wait_for_charts(chair, ["ranked-chart"])
+    wait_for_charts(chair, ["ranked-chart"])
     assert "All crime, April–December 2018." in chair.locator("main p.lead").first.inner_text()
     assert "joint 10th of 15" in chair.locator(".headline-figures").inner_text()
 
@@ -157,7 +145,7 @@ def _pounds(text: str) -> int:
 
 def test_a_lead_logs_progress_by_keyboard_and_the_chair_sees_it_at_once(signed_in_page, lead):
     chair = signed_in_page("chair")
-    _wait_for_charts(chair, ["delivery-chart"])
+    wait_for_charts(chair, ["delivery-chart"])
     before = _delivery_row(chair, "a")  # the chair's visit fills the dashboard's cache
 
     page = signed_in_page("lead")
@@ -229,7 +217,7 @@ def test_a_lead_logs_progress_by_keyboard_and_the_chair_sees_it_at_once(signed_i
     # The chair's next look at the dashboard shows it: one red fewer, one more amber, and
     # £1,250 more spend.
     chair.reload()
-    _wait_for_charts(chair, ["delivery-chart"])
+    wait_for_charts(chair, ["delivery-chart"])
     after = _delivery_row(chair, "a")
     assert int(after["Red: off track"]) == int(before["Red: off track"]) - 1
     assert int(after["Amber: at risk"]) == int(before["Amber: at risk"]) + 1
@@ -287,7 +275,7 @@ def test_a_bad_upload_shows_every_problem_by_row_and_changes_nothing(signed_in_p
     batches = ImportBatch.objects.count()
     periods = ReportingPeriod.objects.count()
     admin = signed_in_page("admin")
-    _upload(admin, "bad.csv", BAD_FILE)
+    upload_figures(admin, "bad.csv", BAD_FILE)
 
     # Every problem, by row (the header is row 1) and column; the unknown CSP by its row.
     problems = admin.locator("table.import-problems tbody tr")
