@@ -286,6 +286,18 @@ def test_sign_in_refuses_hostile_credentials_and_signs_no_one_in(client, value_i
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
 
 
+def test_an_over_long_username_is_refused_before_the_sign_in_log(client):
+    """It once reached django-axes' 255-character column: a server error on PostgreSQL."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    before = (AccessAttempt.objects.count(), AccessFailureLog.objects.count())
+    response = client.post(reverse("login"), {"username": LONG, "password": "demo"})
+    assert response.status_code == 200
+    assert "Your username and password did not match" in response.content.decode()
+    assert "at most 150 characters" in " ".join(response.context["form"].errors["username"])
+    assert (AccessAttempt.objects.count(), AccessFailureLog.objects.count()) == before
+
+
 @pytest.mark.parametrize(("value_id", "value"), TEXT)
 def test_the_two_factor_step_refuses_hostile_codes(admin, value_id, value):
     from django_otp import DEVICE_ID_SESSION_KEY
