@@ -1,9 +1,12 @@
-"""The second step of sign-in: a code from the authenticator app or a recovery code."""
+"""Sign-in: the username and password form, then a code from the authenticator app or a
+recovery code."""
 
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 CODE_REFUSED = (
     "That code was not accepted. Enter the 6-digit code your authenticator app shows now, "
@@ -48,3 +51,17 @@ class AuthenticatorSetupForm(_CodeForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={"required": "Enter the 6-digit code your app shows."},
     )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing an over-long username before anything looks it up.
+
+    Django sets the username's max_length after the field is built, so it is not checked on
+    the server; an over-long one reached the sign-in throttle's log, whose column PostgreSQL
+    keeps to 255 characters, and the page failed with a server error.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.forms import SignInForm
 from slp_portal import plan_views, views
 
 admin.site.site_header = "SLP Portal administration"
@@ -19,7 +20,9 @@ urlpatterns = [
     path("priorities/changes/", plan_views.priority_changes, name="priority-changes"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

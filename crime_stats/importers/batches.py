@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from crime_stats.importers.periods import PeriodSpec
 from crime_stats.importers.pipeline import ImportPlan, parse_file, plan_import
+from crime_stats.importers.readers import safe_file_name
 from crime_stats.importers.records import ImportOptions
 from crime_stats.models import CrimeFigure, FigureChange, ImportBatch, ImportUpload, ReportingPeriod
 
@@ -187,12 +188,13 @@ def import_figures(
     dry_run: bool = False,
 ) -> tuple[ImportPlan, ImportBatch | None]:
     """Return the plan and, when it was committed, its batch: the command's whole import."""
-    plan = plan_import(parse_file(content, options, population), options)
+    file_name = safe_file_name(file_name)
+    plan = plan_import(parse_file(content, options, population, file_name=file_name), options)
     if dry_run or not plan.can_commit or not (plan.created or plan.updated):
         return plan, None
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            file_name=file_name[:255],
+            file_name=file_name,
             sha256=sha256_of(content),
             format=plan.parsed.format,
             options=_stored_options(options, population),
@@ -219,10 +221,18 @@ def preview_upload(
     population_name: str,
     user: AbstractBaseUser,
 ) -> ImportBatch:
-    """Return a new batch recording what the file would do; its bytes are kept for confirm."""
-    plan = plan_import(parse_file(content, options, population), options)
+    """Return a new batch recording what the file would do; its bytes are kept for confirm.
+
+    The names are the browser's: only their base names are kept, never a path.
+    """
+    file_name = safe_file_name(file_name)
+    population_name = safe_file_name(population_name) if population_name else ""
+    parsed = parse_file(
+        content, options, population, file_name=file_name, population_name=population_name
+    )
+    plan = plan_import(parsed, options)
     batch = ImportBatch(
-        file_name=file_name[:255],
+        file_name=file_name,
         sha256=sha256_of(content),
         format=plan.parsed.format or "",
         options=_stored_options(options, population),
@@ -240,7 +250,7 @@ def preview_upload(
         batch=batch,
         content=content if batch.status == ImportBatch.Status.PREVIEWED else b"",
         population=population,
-        population_name=population_name[:255],
+        population_name=population_name,
         preview=summary,
     )
     return batch
@@ -265,7 +275,14 @@ def confirm_upload(
         stored = {k: v for k, v in batch.options.items() if k in ImportOptions.__annotations__}
         options = ImportOptions(**{**stored, "skip_unknown_csps": skip_unknown_csps})
         population = bytes(upload.population) if upload.population is not None else None
-        plan = plan_import(parse_file(content, options, population), options)
+        parsed = parse_file(
+            content,
+            options,
+            population,
+            file_name=batch.file_name,
+            population_name=upload.population_name,
+        )
+        plan = plan_import(parsed, options)
         if not plan.can_commit or not (plan.created or plan.updated):
             return plan
         batch.options = _stored_options(options, population)

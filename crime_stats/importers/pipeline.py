@@ -39,7 +39,9 @@ from crime_stats.models import CrimeFigure, ReportingPeriod
 Populations = dict[tuple[int, int | None], int]  # (CSP id, financial year or None) -> people
 
 
-def read_population(content: bytes, matcher: CSPMatcher) -> tuple[Populations, list[Problem], int]:
+def read_population(
+    content: bytes, matcher: CSPMatcher, file_name: str = ""
+) -> tuple[Populations, list[Problem], int]:
     """Return (CSP id, financial year) -> population from a population table.
 
     The table has a CSP (or ONS code) column and a Population column. With a 'Financial Year'
@@ -49,7 +51,7 @@ def read_population(content: bytes, matcher: CSPMatcher) -> tuple[Populations, l
     them all); their number is returned third.
     """
     try:
-        sheets = read_sheets(content, POPULATION_SHEET)
+        sheets = read_sheets(content, POPULATION_SHEET, file_name=file_name)
     except UnreadableFile as error:
         return {}, [Problem(None, "", str(error), POPULATION_SHEET)], 0
     sheet = sheets[0]
@@ -125,9 +127,17 @@ def read_population(content: bytes, matcher: CSPMatcher) -> tuple[Populations, l
 
 
 def parse_file(
-    content: bytes, options: ImportOptions, population: bytes | None = None
+    content: bytes,
+    options: ImportOptions,
+    population: bytes | None = None,
+    *,
+    file_name: str = "",
+    population_name: str = "",
 ) -> ParsedFile:
-    """Return every figure the file gives and every problem with it; writes nothing."""
+    """Return every figure the file gives and every problem with it; writes nothing.
+
+    The names, when given, are checked against the kind the bytes show (see `read_sheets`).
+    """
     parsed = ParsedFile(format=options.format or "")
     try:
         span = parse_span(options.span) if options.span else None
@@ -136,7 +146,7 @@ def parse_file(
         return parsed
     parsed.span = span
     try:
-        sheets = read_sheets(content)
+        sheets = read_sheets(content, file_name=file_name)
     except UnreadableFile as error:
         parsed.problems.append(Problem(None, "", str(error)))
         return parsed
@@ -149,7 +159,7 @@ def parse_file(
     if layout == ONS:
         populations = None
         if population is not None:
-            populations, problems, ignored = read_population(population, matcher)
+            populations, problems, ignored = read_population(population, matcher, population_name)
             parsed.problems.extend(problems)
             if ignored:
                 parsed.notes.append(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,20 @@ from django.conf import settings
 CSV, XLSX, ODS = "csv", "xlsx", "ods"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 CHUNK_ROWS = 200_000
+MAX_COLUMNS = 1_000  # the widest real table (a year of monthly periods per CSP) has < 200
+MAX_HEADER_CELL = 200  # characters; a longer heading is not a heading, and errors echo them
+KIND_NAMES = {CSV: "CSV", XLSX: "Excel (XLSX)", ODS: "OpenDocument (ODS)"}
+# Binary formats people save by mistake, told by their first bytes, so the error can name them.
+BINARY_SIGNATURES = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Excel 97-2003 (.xls) workbook",
+    b"\x1f\x8b": "a gzip archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"Rar!": "a RAR archive",
+}
 
 
 class UnreadableFile(ValueError):
@@ -85,6 +101,63 @@ def sniff_kind(content: bytes) -> str:
     )
 
 
+def safe_file_name(name: str) -> str:
+    """Return the base name of an uploaded file's name, without paths or control characters.
+
+    The name comes from the user's browser or command line and is only ever a label: any
+    directory part (either slash) is dropped and invisible or control characters (a NUL byte,
+    a right-to-left override) are removed so the name shows as what it is.
+    """
+    base = re.split(r"[\\/]", name)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return base[:255] if base not in ("", ".", "..") else "upload"
+
+
+def check_kind_matches_name(kind: str, name: str) -> None:
+    """Raise UnreadableFile when the file's name says one kind and its bytes another.
+
+    The bytes decide how the file is read; a name that disagrees means the wrong file was
+    chosen or it was renamed, so it is refused rather than read as something unexpected.
+    """
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension in KIND_NAMES and extension != kind:
+        article = "an" if KIND_NAMES[kind][0] in "AEIOU" else "a"
+        raise UnreadableFile(
+            f"The file is named .{extension} but its content is {article} {KIND_NAMES[kind]} "
+            "file: check it is the file you meant, and save it from Excel or LibreOffice as "
+            f"{KIND_NAMES[extension]} if so."
+        )
+
+
+def check_text(content: bytes) -> None:
+    """Raise UnreadableFile when bytes that are not a spreadsheet archive are not text either."""
+    for signature, what in BINARY_SIGNATURES.items():
+        if content.startswith(signature):
+            raise UnreadableFile(
+                f"The file is {what}, not a table of figures: load a CSV, XLSX or ODS file."
+            )
+    if b"\x00" in content[: 1 << 20] or b"\x00" in content[-(1 << 20) :]:
+        raise UnreadableFile(
+            "The file is not text: it holds NUL bytes, so it is not a CSV file. "
+            "Load a CSV, XLSX or ODS file saved from Excel or LibreOffice."
+        )
+
+
+def check_header(header: list[str]) -> None:
+    """Raise UnreadableFile when a header row is too wide or has headings too long to be real."""
+    if len(header) > MAX_COLUMNS:
+        raise UnreadableFile(
+            f"The header row has {len(header):,} columns; at most {MAX_COLUMNS:,} are accepted. "
+            "Check the file is a table of crime figures with its header in the first row."
+        )
+    longest = max((len(cell) for cell in header), default=0)
+    if longest > MAX_HEADER_CELL:
+        raise UnreadableFile(
+            f"A heading in the header row is {longest:,} characters long; at most "
+            f"{MAX_HEADER_CELL:,} are accepted. Check the first row holds the column headings."
+        )
+
+
 def detect_encoding(content: bytes) -> str:
     """Return `utf-8-sig` when the bytes are UTF-8 (with or without BOM), else `cp1252`."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -129,6 +202,7 @@ def _csv_sheets(content: bytes, name: str) -> list[Sheet]:
             "as CSV, XLSX or ODS."
         ) from error
     header = [_text(cell) for cell in head.iloc[0].tolist()]
+    check_header(header)
     # Blank lines before the header shift every row number; count them once.
     skipped = len(content) - len(content.lstrip())
     first_row = content[:skipped].count(b"\n") + 2
@@ -182,6 +256,7 @@ def _spreadsheet_sheets(content: bytes, kind: str) -> list[Sheet]:
         if frame.empty:
             continue
         header = [_text(cell) for cell in frame.iloc[0].tolist()]
+        check_header(header)
         body = frame.iloc[1:].map(_text)
         body.columns = range(len(header))
         # read_excel numbers rows from 0 with blank leading rows dropped; a spreadsheet from 1.
@@ -190,12 +265,18 @@ def _spreadsheet_sheets(content: bytes, kind: str) -> list[Sheet]:
     return sheets
 
 
-def read_sheets(content: bytes, name: str = "") -> list[Sheet]:
-    """Return the file's tables of text; raises UnreadableFile with what to do about it."""
+def read_sheets(content: bytes, name: str = "", file_name: str = "") -> list[Sheet]:
+    """Return the file's tables of text; raises UnreadableFile with what to do about it.
+
+    The kind is told from the bytes; `file_name`, when given, must not say another kind.
+    """
     check_size(len(content))
     if not content.strip():
         raise UnreadableFile("The file is empty: it has no header row and no data.")
     kind = sniff_kind(content)
+    if kind == CSV:
+        check_text(content)  # first, so an image named .xlsx is called an image
+    check_kind_matches_name(kind, file_name)
     if kind == CSV:
         return _csv_sheets(content, name)
     sheets = _spreadsheet_sheets(content, kind)
