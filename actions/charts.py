@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from actions.delivery import STATUS_LABELS, STATUS_ORDER, PriorityDelivery
+from crime_stats.charts import FONT, plain
 
 # The RAG palette of static/css/portal.css. Each segment is also labelled with its count and
 # status in words, so nothing depends on colour alone.
@@ -33,7 +34,7 @@ def delivery_chart(rows: Sequence[PriorityDelivery], *, title: str) -> dict | No
     """Return a stacked bar per priority of its actions by current status, or None if none."""
     if not any(row.total for row in rows):
         return None
-    labels = [f"{row.priority.letter}. {_short(row.priority.wording)}" for row in rows]
+    labels = [f"{row.priority.letter}. {plain(_short(row.priority.wording))}" for row in rows]
     figure = go.Figure()
     for status in STATUS_ORDER:
         counts = [row.statuses[status] for row in rows]
@@ -57,15 +58,12 @@ def delivery_chart(rows: Sequence[PriorityDelivery], *, title: str) -> dict | No
         template="none",
         barmode="stack",
         title={
-            "text": f"{title} (number of actions)",
+            "text": plain(f"{title} (number of actions)"),
             "x": 0,
             "xanchor": "left",
             "font": {"size": 15},
         },
-        font={
-            "family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
-            "size": 13,
-        },
+        font=FONT,
         height=140 + 40 * len(rows),
         margin={"l": 10, "r": 20, "t": 50, "b": 40},
         legend={"orientation": "h", "x": 0, "y": -0.12, "traceorder": "normal"},

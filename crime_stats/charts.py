@@ -7,6 +7,7 @@ the same numbers beside it.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,11 +38,17 @@ class RankedBar:
     is_focus: bool
 
 
+def plain(text: str) -> str:
+    """Return text from the database made safe for a chart: plotly reads `<b>`, `<a href>` and
+    the like as markup, so `<`, `>` and `&` are written as entities, which it shows as typed."""
+    return html.escape(text, quote=False)
+
+
 def _layout(figure: go.Figure, *, title: str, subtitle: str, height: int) -> None:
     figure.update_layout(
         template="none",
         title={
-            "text": title,
+            "text": plain(title),
             "x": 0,
             "xanchor": "left",
             "font": {"size": 15},
@@ -69,7 +76,9 @@ def ranked_bar_chart(
     at = next((i for i, bar in enumerate(ordered) if bar.rate < msg_average), len(ordered))
     # Plain text only: plotly draws <b> and friends with style attributes, which the Content
     # Security Policy refuses, so the focus CSP and the average are named in words.
-    labels = [f"▶ {bar.label} (focus)" if bar.is_focus else bar.label for bar in ordered]
+    labels = [
+        f"▶ {plain(bar.label)} (focus)" if bar.is_focus else plain(bar.label) for bar in ordered
+    ]
     texts = [
         f"{bar.rate:.1f} ({'joint ' if bar.joint else ''}{ordinal(bar.position)})"
         for bar in ordered
@@ -157,7 +166,7 @@ def trend_chart(
             x=list(period_labels),
             y=list(focus_rates),
             mode="lines+markers+text",
-            name=focus_label,
+            name=plain(focus_label),
             line={"color": FOCUS_COLOUR, "width": 3},
             marker={"symbol": "circle", "size": 9},
             text=[f"{value:.1f}" if value is not None else "" for value in focus_rates],
@@ -166,7 +175,7 @@ def trend_chart(
                 "bottom center" if rate is not None and rate < average else "top center"
                 for rate, average in zip(focus_rates, msg_averages, strict=True)
             ],
-            hovertemplate=f"{focus_label}, %{{x}}: %{{y:.1f}}<extra></extra>",
+            hovertemplate=f"{plain(focus_label)}, %{{x}}: %{{y:.1f}}<extra></extra>",
         )
     )
     _layout(figure, title=title, subtitle=BAND_SHADING, height=400)
@@ -211,7 +220,7 @@ def focus_trend_chart(
     if not points:
         return None
     return trend_chart(
-        [point.period.label for point in points],
+        [plain(point.period.label) for point in points],
         [None if point.focus_rate is None else float(point.focus_rate) for point in points],
         [float(point.msg_average) for point in points],
         [float(point.std_dev) for point in points],

@@ -58,3 +58,13 @@ def test_trend_chart_draws_the_focus_the_average_and_its_band():
     assert by_name["Band (lower)"]["fill"] == "tonexty"
     assert list(by_name["Leicestershire - Leicester"]["text"]) == ["70.7", "84.6"]
     assert figure["layout"]["title"]["subtitle"]["text"] == BAND_SHADING
+
+
+def test_text_from_the_database_is_never_read_as_chart_markup():
+    bars = [RankedBar('<a href="javascript:x">Evil</a> & Co', 10.0, 1, False, True)]
+    figure = ranked_bar_chart(bars, msg_average=10.0, std_dev=0.0, title="<b>Robbery</b>")
+    assert list(figure["data"][0]["y"]) == [
+        '▶ &lt;a href="javascript:x"&gt;Evil&lt;/a&gt; &amp; Co (focus)',
+        "MSG average",
+    ]
+    assert figure["layout"]["title"]["text"] == "&lt;b&gt;Robbery&lt;/b&gt;"
