@@ -177,5 +177,8 @@ def sign_in(username: str, password: str, *, totp_key: bytes | None = None) -> d
         cookies.update(reply.cookies)
     home = request("/", cookies=cookies)
     if home.status != 200 or b'<h1 class="h2">Dashboard</h1>' not in home.body:
-        raise RuntimeError(f"the dashboard did not answer {username} signed in: {home.status}")
+        raise RuntimeError(
+            f"the dashboard did not answer {username} signed in: {home.status} "
+            f"{home.headers.get('Location', '')}"
+        )
     return cookies
