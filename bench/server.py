@@ -160,13 +160,19 @@ def sign_in(username: str, password: str, *, totp_key: bytes | None = None) -> d
     if reply.status != 302 or "sessionid" not in reply.cookies:
         raise RuntimeError(f"signing in as {username} failed: {reply.status}")
     cookies = {**page.cookies, **reply.cookies}
-    location = urlsplit(reply.headers.get("Location", "")).path
-    if location == "/accounts/two-factor/":
+    # As a browser does, follow the redirect: the password step sends everyone to `next`, and
+    # the portal's middleware then sends a lead or admin on to the two-factor step.
+    landing = request(urlsplit(reply.headers.get("Location", "/")).path, cookies=cookies)
+    cookies.update(landing.cookies)
+    location = urlsplit(landing.headers.get("Location", "")).path
+    if landing.status == 302 and location == "/accounts/two-factor/":
         if totp_key is None:
             raise RuntimeError(f"{username} is asked for a two-factor code; no secret given")
         from django_otp.oath import totp
 
         step = request("/accounts/two-factor/?next=/", cookies=cookies)
+        cookies.update(step.cookies)
+        # One code per sign-in: django-otp refuses a code already used in its 30 s step.
         reply = post_form(
             "/accounts/two-factor/", cookies,
             {"csrfmiddlewaretoken": csrf_token(step), "code": f"{totp(totp_key):06d}",
