@@ -318,6 +318,8 @@ def stop_database(cluster: Cluster, delay: float, down: float, figures: dict) ->
             statuses[reply.status if reply else 0] += 1
             time.sleep(0.25)
         figures["healthz while down"] = statuses
+        # pg_ctl start returns a moment after PostgreSQL accepts connections: the outage ends here.
+        figures["starting at"] = time.monotonic()
         figures["started in"] = cluster.start()
         figures["started at"] = time.monotonic()
         figures["healthz 200 in"] = wait_for(healthy)
@@ -441,9 +443,13 @@ def summary(results: dict) -> None:
                  server_errors == 0))  # fmt: skip
     run, _, result, figures = results["worker killed"]
     killed = figures["killed at"]
-    near = [o for o in run.outcomes if killed - 1 <= o.started <= killed + figures["replaced in"]]
+    # In flight when the worker died, or sent before its replacement was up.
+    near = [o for o in run.outcomes if o.kind != "health" and o.started + o.seconds >= killed
+            and o.started <= killed + figures["replaced in"]]  # fmt: skip
     failed = [o for o in near if o.status == 0 or o.status >= 500]
-    rows.append(("worker kill: failed requests", f"{len(failed)} of {len(near)} around the kill; "
+    failed_all = sum(1 for o in run.outcomes if o.status == 0 or o.status >= 500)
+    rows.append(("worker kill: failed requests", f"{len(failed)} of {len(near)} in flight at the "
+                 f"kill ({failed_all} of {len(run.outcomes)} in the run); "
                  f"worker replaced in {figures['replaced in']:.2f} s", None))  # fmt: skip
     rows.append(
         (
@@ -454,8 +460,9 @@ def summary(results: dict) -> None:
     )
     run, _, result, figures = results["database stopped"]
     down = [o for o in run.outcomes if o.kind != "health"
-            and figures["stopped at"] <= o.started <= figures["started at"]]  # fmt: skip
-    pages = Counter(f"{o.status} {o.detail}".strip() for o in down)
+            and figures["stopped at"] <= o.started
+            and o.started + o.seconds <= figures["starting at"]]  # fmt: skip
+    pages = Counter(f"{o.kind}: {o.status} {o.detail}".strip() for o in down)
     saves_after = [o.started for o in run.of("progress save")
                    if o.status == 302 and o.started > figures["started at"]]  # fmt: skip
     first_save = min(saves_after) - figures["started at"] if saves_after else float("nan")
