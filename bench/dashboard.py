@@ -25,14 +25,9 @@ Run: DATABASE_URL=postgres://…/slp_bench_dashboard make bench-dashboard   (see
 from __future__ import annotations
 
 import datetime
-import html.parser
-import http.client
 import os
 import random
-import secrets
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -43,10 +38,19 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.server import (  # noqa: E402
+    PageParser,
+    production_environment,
+    request,
+    sign_in,
+    start_gunicorn,
+    stop_gunicorn,
+)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slp_portal.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")  # this process only; gunicorn gets production settings
 
-PORT = int(os.environ.get("BENCH_PORT", "8021"))
 TOTAL_CSPS, FIRST_YEAR, LAST_YEAR = 300, 2007, 2018
 TOTAL_ACTIONS, TOTAL_UPDATES, CORRECTED_SHARE = 2_000, 50_000, 50  # one update in 50 corrected
 LEICESTER_GROUP = "Leicester Most Similar Group"  # the seed's MSG, left as it is
@@ -244,136 +248,6 @@ def build_national_scale() -> dict[str, int]:
     }
 
 
-# --- the server and its clients ---------------------------------------------------------------
-
-
-def production_environment() -> dict[str, str]:
-    """Return gunicorn's environment: production settings, a throwaway key, loopback only."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="slp_portal.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; production sits behind TLS
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def start_gunicorn(env: dict[str, str]) -> subprocess.Popen:
-    """Return the running gunicorn once /healthz answers (collects static files first)."""
-    python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT, env=env, check=True,
-    )  # fmt: skip
-    server = subprocess.Popen(
-        [python, "-m", "gunicorn", "slp_portal.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}; is port {PORT} free?")
-        try:
-            if request("/healthz").status == 200:
-                return server
-        except OSError:
-            pass  # not listening yet
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /healthz within 30 seconds")
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    """Stop the gunicorn this run started: its master stops its workers (SIGKILL if stuck)."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)  # its own session: the master and its workers
-            server.wait()
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes  # as sent: still compressed when Content-Encoding says so
-    wire_bytes: int  # status line, headers and body
-    cookies: dict[str, str]
-
-
-def request(path: str, *, cookies: dict | None = None, headers: dict | None = None,
-            form: dict | None = None) -> Reply:  # fmt: skip
-    """Return the server's reply to one GET (or POST of `form`) on a fresh loopback connection."""
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-    sent = {"Host": f"127.0.0.1:{PORT}", **(headers or {})}
-    if cookies:
-        sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    body = None
-    if form is not None:
-        body = urlencode(form)
-        sent["Content-Type"] = "application/x-www-form-urlencoded"
-    try:
-        connection.request("POST" if form is not None else "GET", path, body=body, headers=sent)
-        response = connection.getresponse()
-        content = response.read()
-        raw = response.msg.items()
-    finally:
-        connection.close()
-    head = len(f"HTTP/1.1 {response.status} {response.reason}\r\n\r\n") + sum(
-        len(f"{k}: {v}\r\n") for k, v in raw
-    )
-    jar = {}
-    for key, value in raw:
-        if key.lower() == "set-cookie":
-            name, _, rest = value.partition("=")
-            jar[name.strip()] = rest.split(";", 1)[0]
-    return Reply(response.status, dict(raw), content, head + len(content), jar)
-
-
-class _Assets(html.parser.HTMLParser):
-    """Collects a page's stylesheets, scripts and CSRF token."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-        self.csrf = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "link" and "stylesheet" in (found.get("rel") or "").split() and found.get("href"):
-            self.urls.append(found["href"])
-        elif tag == "script" and found.get("src"):
-            self.urls.append(found["src"])
-        elif tag == "input" and found.get("name") == "csrfmiddlewaretoken":
-            self.csrf = found.get("value") or ""
-
-
-def sign_in(username: str, password: str) -> dict[str, str]:
-    """Return the session cookies after signing in through the real sign-in form."""
-    page = request("/accounts/login/")
-    parser = _Assets()
-    parser.feed(page.body.decode())
-    reply = request(
-        "/accounts/login/",
-        cookies=page.cookies,
-        headers={"Referer": f"http://127.0.0.1:{PORT}/accounts/login/"},
-        form={"csrfmiddlewaretoken": parser.csrf, "username": username, "password": password,
-              "next": "/"},
-    )  # fmt: skip
-    if reply.status != 302 or "sessionid" not in reply.cookies:
-        raise RuntimeError(f"signing in as {username} failed: {reply.status}")
-    cookies = {**page.cookies, **reply.cookies}
-    home = request("/", cookies=cookies)
-    if home.status != 200 or b'<h1 class="h2">Dashboard</h1>' not in home.body:
-        raise RuntimeError(f"the dashboard did not answer the signed-in chair: {home.status}")
-    return cookies
-
-
 @dataclass
 class Timing:
     median_ms: float
@@ -419,7 +293,7 @@ def first_load(cookies: dict[str, str]) -> list[tuple[str, str, int]]:
     """Return (URL, Content-Encoding, bytes on the wire) of the dashboard and its CSS and JS."""
     accept = {"Accept-Encoding": "gzip, br"}
     page = request("/", cookies=cookies, headers=accept)
-    parser = _Assets()
+    parser = PageParser()
     parser.feed(page.body.decode())  # gunicorn sends the HTML uncompressed (no GZipMiddleware)
     loads = [("/", page.headers.get("Content-Encoding", "none"), page.wire_bytes)]
     for url in parser.urls:

@@ -40,3 +40,6 @@ urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("actions.urls")),
 ]
+
+# The portal's own error page; a database outage answers 503 (slp_portal.views.server_error).
+handler500 = "slp_portal.views.server_error"

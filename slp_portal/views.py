@@ -1,11 +1,14 @@
 """Pages that combine the apps: the dashboard, the board pack, the accessibility statement and
 the health check."""
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -125,3 +128,22 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # any database failure means "not healthy"
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Return the portal's error page: 503 when the database is unreachable, else 500.
+
+    Rendered without the request, so that no context processor touches the database (which may
+    be the thing that failed) and nothing of the failure reaches the page.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        response = HttpResponse(
+            loader.render_to_string("slp_portal/database_unavailable.html"), status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(loader.render_to_string("slp_portal/server_error.html"), status=500)

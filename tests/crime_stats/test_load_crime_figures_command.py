@@ -99,3 +99,35 @@ def test_a_bad_period_for_a_file_without_a_period_column_is_reported_with_status
         "as `2018` with the span chosen on upload"
     ]
     assert ImportBatch.objects.count() == batches
+
+
+def test_a_database_outage_mid_write_leaves_nothing_and_says_to_load_again(tmp_path, monkeypatch):
+    from django.db import OperationalError
+
+    from crime_stats.importers import batches
+
+    path = tmp_path / "figures.csv"
+    path.write_text("CSP,2019\nLeicester,101.5\n", encoding="utf-8")
+    figures_before = CrimeFigure.objects.count()
+
+    def connection_lost(*args, **kwargs):
+        # After the figures are written inside the transaction, as when PostgreSQL stops.
+        raise OperationalError("server closed the connection unexpectedly\nmore detail")
+
+    monkeypatch.setattr(batches.FigureChange.objects, "bulk_create", connection_lost)
+    with pytest.raises(CommandError) as failure:
+        _run(str(path), "--span", "April-December")
+
+    assert failure.value.returncode == 1
+    assert str(failure.value) == (
+        "The database stopped answering during the import (server closed the connection "
+        "unexpectedly). Nothing was written: the import is one transaction, rolled back. Load "
+        "the file again once the database is back."
+    )
+    assert CrimeFigure.objects.count() == figures_before
+    assert not ImportBatch.objects.filter(file_name="figures.csv").exists()
+
+    monkeypatch.undo()
+    out, _ = _run(str(path), "--span", "April-December")
+    assert "1 figures to create" in out
+    assert ImportBatch.objects.filter(file_name="figures.csv", rows_created=1).exists()

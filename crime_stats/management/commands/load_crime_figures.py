@@ -4,10 +4,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from crime_stats.importers import LAYOUTS, ImportOptions, import_figures
 from crime_stats.importers.readers import UnreadableFile, check_size
 from crime_stats.models import ALL_CRIME
+
+DATABASE_LOST = (
+    "The database stopped answering during the import ({error}). Nothing was written: the "
+    "import is one transaction, rolled back. Load the file again once the database is back."
+)
 
 
 def _read(path: str) -> bytes:
@@ -75,13 +81,19 @@ class Command(BaseCommand):
             category=options["category"],
             skip_unknown_csps=options["skip_unknown_csps"],
         )
-        plan, batch = import_figures(
-            content=content,
-            file_name=Path(options["file"]).name,
-            options=import_options,
-            population=population,
-            dry_run=options["dry_run"],
-        )
+        try:
+            plan, batch = import_figures(
+                content=content,
+                file_name=Path(options["file"]).name,
+                options=import_options,
+                population=population,
+                dry_run=options["dry_run"],
+            )
+        except DatabaseError as error:
+            # An outage (server stopped, connection cut) rather than a bad file: say so plainly
+            # instead of a traceback, and that a rerun is safe.
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise CommandError(DATABASE_LOST.format(error=first_line), returncode=1) from None
         parsed = plan.parsed
         self.stdout.write(
             f"{options['file']}: {parsed.format or 'unknown'} layout, {parsed.rows_read:,} rows "
