@@ -29,14 +29,13 @@ class NameQuerySet(models.QuerySet):
         return self.get(name=name)
 
 
-class Partner(models.Model):
-    """An SLP member organisation."""
-
-    name = models.CharField(max_length=160, unique=True)
+class NamedReference(models.Model):
+    """Reference data known by a unique `name`: its natural key, its order and its label."""
 
     objects = NameQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -44,6 +43,12 @@ class Partner(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.name,)
+
+
+class Partner(NamedReference):
+    """An SLP member organisation."""
+
+    name = models.CharField(max_length=160, unique=True)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -166,22 +171,11 @@ class Priority(models.Model):
     natural_key.dependencies = ["priorities.planversion"]
 
 
-class CrossCuttingTheme(models.Model):
+class CrossCuttingTheme(NamedReference):
     """A theme that runs through every priority (communications, re-offending, safeguarding)."""
 
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
-
-    objects = NameQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.name,)
 
 
 class WorkStreamQuerySet(models.QuerySet):
