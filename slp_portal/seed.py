@@ -104,7 +104,8 @@ def _load_crime_stats(counts: Counter) -> None:
     table = SEED_DIR / PLAN_TABLE
     sha256 = hashlib.sha256(table.read_bytes()).hexdigest()
     batch = ImportBatch.objects.filter(format=ImportBatch.Format.SEED, sha256=sha256).first()
-    if batch is None:
+    new_batch = batch is None
+    if new_batch:
         rows = _rows(PLAN_TABLE)
         batch = ImportBatch.objects.create(
             file_name=PLAN_TABLE,
@@ -128,6 +129,11 @@ def _load_crime_stats(counts: Counter) -> None:
             if figure.batch_id is None:
                 figure.batch = batch
                 figure.save(update_fields=["batch"])
+    if new_batch:
+        # The batch's provenance counts what this first load of the table did.
+        batch.rows_created = counts["crime figures created"]
+        batch.rows_updated = counts["crime figures updated"]
+        batch.save(update_fields=["rows_created", "rows_updated"])
 
 
 def _load_plan(counts: Counter) -> None:

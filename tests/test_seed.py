@@ -82,6 +82,7 @@ def test_every_figure_of_the_plans_table_is_stored():
                 )
                 assert figure.rate == Decimal(row[year])
                 assert figure.batch.file_name == table.name
+    assert figure.batch.rows_read == 15 and figure.batch.rows_created == 45
 
 
 def test_priority_b_and_f_are_worded_exactly_as_each_version_of_the_plan_words_them():

@@ -25,11 +25,11 @@ ANONYMOUS_PAGES = ["/accounts/login/", "/accessibility/"]
 
 
 ROLE_LABELS = {
-    "admin": "(Admin)",
-    "chair": "(Chair)",
-    "lead": "(Strategic lead)",
-    "lead2": "(Strategic lead)",
-    "owner": "(Action owner)",
+    "admin": "Admin",
+    "chair": "Chair",
+    "lead": "Strategic lead",
+    "lead2": "Strategic lead",
+    "owner": "Action owner",
 }
 
 

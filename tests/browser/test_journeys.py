@@ -50,7 +50,7 @@ def test_a_lead_sets_up_an_authenticator_in_the_browser(page, lead):
     assert len(codes) == 10
     page.get_by_role("link", name="I have saved my codes, continue").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert "(Strategic lead)" in page.get_by_role("navigation", name="Main").inner_text()
+    assert "Strategic lead" in page.get_by_role("navigation", name="Main").inner_text()
     assert TOTPDevice.objects.get(user=lead).confirmed
 
 
@@ -116,7 +116,7 @@ def test_a_keyboard_alone_signs_a_lead_in_with_the_code(page, lead):
     keyboard.type(totp_code(device))
     keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/$"))
-    assert "(Strategic lead)" in page.get_by_role("navigation", name="Main").inner_text()
+    assert "Strategic lead" in page.get_by_role("navigation", name="Main").inner_text()
 
 
 def test_sign_in_helper_meets_the_two_factor_step_for_admins(new_page, admin):
