@@ -1,14 +1,13 @@
 """The tracker: each role sees its scope, filters narrow it, exports match, queries stay flat."""
 
 import csv
-import datetime
 import io
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action
 from priorities.models import CrossCuttingTheme, Priority
 
 pytestmark = pytest.mark.django_db
@@ -76,46 +75,15 @@ def test_the_excel_export_has_the_filtered_rows(client_for, chair):
     ]
 
 
-def _grow(factor: int, owner) -> None:
-    """Add (factor - 1) copies of every demo action, each with three updates."""
-    originals = list(Action.objects.prefetch_related("themes"))
-    for n in range(1, factor):
-        for action in originals:
-            copy = Action.objects.create(
-                work_stream=action.work_stream,
-                title=f"{action.title} ({n})",
-                description=action.description,
-                indicator=action.indicator,
-                target=action.target,
-                unit=action.unit,
-                owner=action.owner,
-                partner=action.partner,
-                start_date=action.start_date,
-                due_date=action.due_date,
-                review_cadence=action.review_cadence,
-            )
-            copy.themes.set(action.themes.all())
-            ProgressUpdate.objects.bulk_create(
-                ProgressUpdate(
-                    action=copy,
-                    reported_on=datetime.date(2019, m, 1),
-                    status="green",
-                    narrative="x",
-                    author=owner,
-                )
-                for m in (5, 6, 7)
-            )
-
-
 @pytest.mark.parametrize("path", [TRACKER, reverse("actions:mine"), TRACKER + "?format=csv"])
 def test_query_count_stays_constant_with_ten_times_the_actions(
-    client_for, lead, owner, path, django_assert_max_num_queries
+    client_for, lead, copy_actions, path, django_assert_max_num_queries
 ):
     client = client_for(lead)
     client.get(path)  # warm the session
     with django_assert_max_num_queries(13) as small:  # 4 of them: session, user, device, roles
         client.get(path)
-    _grow(10, owner)
+    copy_actions(9, days=(1, 2, 3))
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         response = client.get(path)
     assert response.status_code == 200
