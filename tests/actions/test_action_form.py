@@ -12,7 +12,7 @@ from actions.models import (
     Action,
 )
 from priorities.models import CrossCuttingTheme
-from tests.actions.conftest import smart_form_data
+from tests.form_data import smart_form_data
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("actions:create")

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from actions.models import ProgressUpdate
+from tests.form_data import smart_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,6 @@ def test_an_admin_edit_bumps_the_version_so_a_leads_older_form_is_refused(
 ):
     from django.urls import reverse
 
-    from tests.actions.conftest import smart_form_data
-
     admin_url = f"/admin/actions/action/{owners_action.pk}/change/"
     lead_url = reverse("actions:edit", args=[owners_action.pk])
     lead_client, admin_client = client_for(lead), client_for(admin)
@@ -99,8 +98,6 @@ def test_an_admin_form_older_than_a_leads_save_is_refused_and_keeps_its_input(
     client_for, admin, lead, owners_action
 ):
     from django.urls import reverse
-
-    from tests.actions.conftest import smart_form_data
 
     admin_url = f"/admin/actions/action/{owners_action.pk}/change/"
     admin_client = client_for(admin)

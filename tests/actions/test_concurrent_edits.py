@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import Action
-from tests.actions.conftest import smart_form_data
+from tests.form_data import smart_form_data
 
 pytestmark = pytest.mark.django_db
 

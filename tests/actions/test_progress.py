@@ -9,22 +9,9 @@ from django.urls import reverse
 from actions import services
 from actions.models import ClosedPeriod, ProgressUpdate
 from actions.spend import funding_lines
+from tests.form_data import progress
 
 pytestmark = pytest.mark.django_db
-
-
-def progress(**overrides) -> dict:
-    data = {
-        "reported_on": "2020-03-16",
-        "status": "amber",
-        "indicator_value": "3",
-        "spend": "1200.50",
-        "narrative": "Two more bins installed at the bus station and the market.",
-        "next_steps": "Final site in April.",
-        "corrects": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_owner_logs_progress_on_their_action(client_for, owner, owners_action):

@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from priorities.models import WorkStream
-from tests.actions.conftest import smart_form_data
-from tests.actions.test_progress import progress
+from tests.form_data import progress, smart_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from django.utils.html import escape
 
 from actions.models import Action, ProgressUpdate
 from priorities.models import FundingAllocation, WorkStream
-from tests.actions.conftest import smart_form_data
+from tests.form_data import progress, smart_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -101,19 +101,6 @@ def received(value: str) -> str:
     return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
-def _progress(**overrides) -> dict:
-    data = {
-        "reported_on": "2020-03-16",
-        "status": "amber",
-        "indicator_value": "3",
-        "spend": "1200.50",
-        "narrative": "Two more bins installed at the bus station and the market.",
-        "next_steps": "Final site in April.",
-        "corrects": "",
-    }
-    return {**data, **overrides}
-
-
 def _state() -> tuple:
     """Return what the forms could write, to compare before and after a refusal."""
     return (
@@ -153,7 +140,7 @@ def submit(client_for, lead, owner) -> Callable[[Field, str], Submission]:
             return Submission(
                 reverse("actions:update", args=[action.pk]),
                 client_for(owner),
-                _progress(**{field.name: value}),
+                progress(**{field.name: value}),
                 lambda: getattr(action.updates.latest("created_at"), field.name),
                 reverse("actions:detail", args=[action.pk]),
             )
