@@ -280,10 +280,6 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def review_interval(self) -> relativedelta:
-        """Return how long the action may go without an update before it is overdue."""
-        return relativedelta(months=CADENCE_MONTHS[ReviewCadence(self.review_cadence)])
-
     def clean(self) -> None:
         """Refuse an action that is not SMART, naming each field that fails and why."""
         # Missing indicator, target, unit or owner fail the fields' own required checks; the
