@@ -27,6 +27,7 @@ from crime_stats.models import (
     ReportingPeriod,
 )
 from priorities.models import CrossCuttingTheme, Partner, Plan, PlanVersion, Priority
+from slp_portal.seed_csps import load_every_csp
 
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seed"
 PLAN_TABLE = "msg_crimes_per_1000_apr_dec_2016_2018.csv"
@@ -70,6 +71,7 @@ def load_seed() -> Counter:
 
 
 def _load_crime_stats(counts: Counter) -> None:
+    load_every_csp(counts)
     csps = {}
     for row in _rows("csps.csv"):
         csp = upsert(
