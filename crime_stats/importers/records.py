@@ -76,6 +76,10 @@ class ParsedFile:
     unknown_csps: dict[str, UnknownCSP] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     span: Span | None = None
+    # Areas the file reports that are not CSPs (`Unassigned Kent`): name -> rows, offences, why.
+    outside_csps: dict[str, dict] = field(default_factory=dict)
+    # Which population estimate each year's rates used, for the preview (see `populations`).
+    population_sources: list[dict] = field(default_factory=list)
 
     def add_unknown(self, name: str, row: int | None, message: str, rows: int = 1) -> None:
         """Record `rows` rows naming a CSP that the portal does not hold."""
