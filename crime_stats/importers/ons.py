@@ -419,7 +419,8 @@ def parse_ons(
     for name, (rows, offences, reason) in sorted(totals.outside.items()):
         parsed.outside_csps[name] = {"rows": rows, "offences": offences, "reason": reason}
         parsed.notes.append(
-            f"{rows:,} rows of {name} ({offences:,} offences) are left out of every CSP: {reason}."
+            f"{rows:,} row{'s' if rows != 1 else ''} of {name} ({offences:,} offences) "
+            f"{'are' if rows != 1 else 'is'} left out of every CSP: {reason}."
         )
     if not totals.sums:
         return
@@ -492,13 +493,15 @@ def _make_figures(
             Problem(
                 None,
                 "Population",
-                "the Home Office table gives counts, so rates need a "
-                "population table: load one with it (a 'CSP' column and a 'Population' "
-                "column)",
+                "the Home Office table gives counts, so rates need populations: load "
+                "population estimates on the data-loading page (Populations), or a population "
+                "table with this file (a 'CSP' column and a 'Population' column)",
             )
         )
         return
-    by_year = any(year is not None for _, year in populations)
+    by_year = getattr(populations, "by_year", None)
+    if by_year is None:
+        by_year = any(year is not None for _, year in populations)
     missing_population: set[tuple[int, int | None]] = set()
     for period, csp_id, group, offences, row in by_group[
         ["period", "csp_id", "group", "offences", "row"]
@@ -521,14 +524,17 @@ def _make_figures(
             if (csp_id, year) not in missing_population:
                 missing_population.add((csp_id, year))
                 in_year = "" if year is None else f" in {year}/{(year + 1) % 100:02d}"
+                missing_message = getattr(populations, "missing_message", None)
                 parsed.problems.append(
                     Problem(
                         None,
                         "Population",
-                        f"the population table has no population for "
+                        missing_message(csp.label, year)
+                        if missing_message
+                        else f"the population table has no population for "
                         f"{csp.label}{in_year} (named from row {row} of the file): add a row "
                         "for it to the population table",
-                        POPULATION_SHEET,
+                        "" if missing_message else POPULATION_SHEET,
                     )
                 )
             continue

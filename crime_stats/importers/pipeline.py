@@ -34,6 +34,7 @@ from crime_stats.importers.records import (
     ParsedFile,
     parse_count,
 )
+from crime_stats.importers.stored_populations import StoredPopulations
 from crime_stats.models import CrimeFigure, ReportingPeriod
 
 Populations = dict[tuple[int, int | None], int]  # (CSP id, financial year or None) -> people
@@ -158,7 +159,10 @@ def parse_file(
     matcher = CSPMatcher()
     if layout == ONS:
         populations = None
-        if population is not None:
+        if population is None:
+            stored = StoredPopulations()
+            populations = stored if stored else None
+        else:
             populations, problems, ignored = read_population(population, matcher, population_name)
             parsed.problems.extend(problems)
             if ignored:
@@ -167,6 +171,8 @@ def parse_file(
                     "in the portal; they are not used."
                 )
         parse_ons(sheets, options, span, matcher, parsed, populations)
+        if isinstance(populations, StoredPopulations):
+            parsed.population_sources = populations.sources()
     else:
         for sheet in sheets:
             (parse_wide if layout == WIDE else parse_long)(sheet, options, span, matcher, parsed)
