@@ -123,3 +123,38 @@ class ConfirmForm(forms.Form):
             field.widget = forms.HiddenInput()
         self.helper = FormHelper()
         self.helper.add_input(Submit("confirm", "Confirm and load the figures"))
+
+
+class PopulationUploadForm(forms.Form):
+    """A table of population estimates: by local authority district code, or by CSP."""
+
+    file = forms.FileField(
+        label="Population estimates",
+        help_text="CSV, Excel (XLSX) or OpenDocument (ODS): the ONS mid-year estimates by local "
+        "authority code (columns `Code` and `All ages`, or `Mid-2024`…), mySociety's local "
+        "authority table as it is (`lad-code`, `pop-2020`), or a table by CSP.",
+    )
+    year = forms.IntegerField(
+        label="Year of the estimates (mid-year)",
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text="Only when the population column does not say it (an `All ages` column): "
+        "e.g. 2024 for the mid-2024 estimates. Columns headed `Mid-2024` or `pop-2020` say it.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit = _megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)
+        self.fields["file"].help_text += f" At most {limit}."
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("preview", "Check and preview"))
+
+    def clean_file(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / (1024 * 1024):,.1f} MB; the limit is "
+                f"{_megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)}."
+            )
+        return upload
