@@ -101,13 +101,32 @@ class UploadForm(forms.Form):
         return period
 
 
+IMPLAUSIBLE_UNCHECKED = (
+    "Nothing was loaded: some revised rates more than double or halve the stored ones. Check "
+    "them in the list above and tick “I have checked these”, or correct the file and upload it "
+    "again."
+)
+
+
 class ConfirmForm(forms.Form):
     """Confirming a preview; CSPs not in the portal are skipped only when the admin says so."""
 
     skip_unknown_csps = forms.BooleanField(required=False)
+    checked_implausible = forms.BooleanField(required=False)
 
-    def __init__(self, *args, unknown_csps: int = 0, **kwargs) -> None:
+    def __init__(self, *args, unknown_csps: int = 0, implausible: int = 0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        checked = self.fields["checked_implausible"]
+        if implausible:
+            checked.required = True
+            plural = "s" if implausible != 1 else ""
+            checked.label = (
+                f"I have checked these: the {implausible:,} revised rate{plural} that more than "
+                "double or halve are right"
+            )
+            checked.error_messages["required"] = IMPLAUSIBLE_UNCHECKED
+        else:
+            checked.widget = forms.HiddenInput()
         field = self.fields["skip_unknown_csps"]
         if unknown_csps:
             field.required = True

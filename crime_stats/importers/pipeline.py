@@ -26,6 +26,7 @@ from crime_stats.importers.periods import (
     financial_year_start,
     parse_span,
 )
+from crime_stats.importers.populations import read_population_file
 from crime_stats.importers.readers import UnreadableFile, read_sheets
 from crime_stats.importers.records import (
     Figure,
@@ -127,6 +128,22 @@ def read_population(
     return populations, problems, ignored
 
 
+def district_populations(content: bytes, file_name: str = "") -> Populations | None:
+    """Return (CSP id, year or None) -> people from a table by district code, else None.
+
+    A table of one year gives each CSP one population, used for every year of the file (as a
+    CSP table without a year column does); several years key each by its mid-year.
+    """
+    file = read_population_file(content, file_name=file_name)
+    if file.layout != "local authority districts" or file.problems or not file.estimates:
+        return None
+    single = len(file.years) == 1
+    return {
+        (csp_id, None if single else year): estimate.population
+        for (csp_id, year), estimate in file.estimates.items()
+    }
+
+
 def parse_file(
     content: bytes,
     options: ImportOptions,
@@ -162,6 +179,12 @@ def parse_file(
         if population is None:
             stored = StoredPopulations()
             populations = stored if stored else None
+        elif districts := district_populations(population, population_name):
+            populations, problems, ignored = districts, [], 0
+            parsed.notes.append(
+                "The population table is by local authority district: each CSP's population "
+                "is the sum of its districts."
+            )
         else:
             populations, problems, ignored = read_population(population, matcher, population_name)
             parsed.problems.extend(problems)

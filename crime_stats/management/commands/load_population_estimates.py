@@ -45,8 +45,7 @@ class Command(BaseCommand):
         )
         for missing in file.missing:
             self.stdout.write(
-                f"  no estimate for {missing['csp']} (mid-{missing['year']}): "
-                f"{missing['reason']}"
+                f"  no estimate for {missing['csp']} (mid-{missing['year']}): {missing['reason']}"
             )
         if not file.estimates:
             raise CommandError(NOTHING_TO_LOAD)
