@@ -66,3 +66,17 @@ class ForceNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+def force_notes_for_group(group_id: int, financial_year: int) -> list[tuple[str, list[str]]]:
+    """Return the committed force notes for a financial year that name a CSP ever in the group,
+    each with the labels of the CSPs it names, oldest publication first (one query when none)."""
+    notes = (
+        ForceNote.objects.committed()
+        .for_year(financial_year)
+        .filter(csps__memberships__group_id=group_id)
+        .prefetch_related("csps")
+        .distinct()
+        .order_by("publication__batch__committed_at", "pk")
+    )
+    return [(note.text, [csp.label for csp in note.csps.all()]) for note in notes]

@@ -23,3 +23,9 @@ def magnitude(value: Decimal | None) -> str:
     if value is None:
         return "–"
     return str(abs(Decimal(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def note_numbers(notes: list[tuple[str, list[str]]] | None, label: str) -> list[int]:
+    """Return the numbers (from 1) of the force notes that name the CSP labelled `label`."""
+    return [number for number, (_text, labels) in enumerate(notes or [], 1) if label in labels]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from crime_stats.comparison_export import comparison_json, comparison_sheet
 from crime_stats.panel import crime_panel
+from crime_stats.publication import force_notes_for_group
 from crime_stats.selection import UNKNOWN_FORMAT, NotFound
 from crime_stats.selectors import TableRow
 from exports.tables import csv_response, xlsx_response
@@ -41,6 +42,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
             return csv_response(filename, header, rows)
         return xlsx_response(filename, header, rows, sheet="MSG comparison")
     sort = request.GET.get("sort", "position")
+    first_year = int(selection.period.financial_year[:4])
     return render(
         request,
         "crime_stats/comparison.html",
@@ -53,6 +55,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
             "headers": _sort_headers(request, sort),
             "downloads": {f: _with(request, format=f) for f in ("csv", "xlsx", "json")},
             "band_method": panel.band_method,
+            "force_notes": force_notes_for_group(selection.group.pk, first_year),
         },
     )
 
