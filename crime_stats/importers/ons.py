@@ -364,6 +364,12 @@ def _quarters_and_years(
         label = f"{fy}/{(fy + 1) % 100:02d}"
         if present == [1, 2, 3, 4]:
             whole = span_period(FULL_YEAR, fy)
+        elif present == [1]:
+            parsed.notes.append(
+                f"{label} has quarter 1 only: it is stored as {quarter_period(fy, 1).label}, "
+                "not as the whole financial year."
+            )
+            continue
         elif present == list(range(1, present[-1] + 1)):
             whole = span_period(quarter_span(present), fy)
             parsed.notes.append(
