@@ -38,7 +38,10 @@ class PublicationNotesData:
 def implausible_revisions(plan: ImportPlan) -> list[dict]:
     """Return the revisions whose rate more than doubles or halves against the stored rate."""
     rows = []
-    for current, figure in plan.updated:
+    ordered = sorted(
+        plan.updated, key=lambda pair: (pair[1].period, pair[1].category, pair[1].csp.label)
+    )
+    for current, figure in ordered:
         old, new = current.rate, figure.rate
         if old <= 0:
             jump = new > 0
@@ -55,7 +58,7 @@ def implausible_revisions(plan: ImportPlan) -> list[dict]:
                     "ratio": f"{new / old:.2f}" if old > 0 else "new",
                 }
             )
-    return sorted(rows, key=lambda row: (row["period"], row["category"], row["csp"]))
+    return rows
 
 
 def note_years(text: str) -> tuple[int | None, int | None]:
