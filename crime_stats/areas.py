@@ -72,7 +72,7 @@ class CSPAlias(models.Model):
 
     csp = models.ForeignKey("crime_stats.CSP", on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=120)
-    source = models.CharField(max_length=255, help_text="The publication that uses this name.")
+    source = models.TextField(help_text="The publication that uses this name, and where it is.")
 
     class Meta:
         verbose_name = "CSP alias"
