@@ -18,6 +18,7 @@ from django.db.models import Count, Sum
 
 from accounts.roles import can_read_everything
 from actions.models import Action, ProgressUpdate, RagStatus, readable_priorities
+from lib.financial_year import financial_year_bounds
 from priorities.models import FundingAllocation, PlanVersion, Priority, WorkStream
 
 NO_UPDATE = ""  # an action's status before its first update
@@ -105,8 +106,8 @@ def delivery_by_priority(
         ProgressUpdate.objects.current()
         .filter(
             action__in=actions,
-            reported_on__gte=datetime.date(years[0], 4, 1),
-            reported_on__lt=datetime.date(years[-1] + 1, 4, 1),
+            reported_on__gte=financial_year_bounds(years[0])[0],
+            reported_on__lt=financial_year_bounds(years[-1])[1],
         )
         .values_list("action__work_stream__priority_id")
         .annotate(total=Sum("spend"))

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role, User, can_read_everything, has_role, is_admin
+from lib.financial_year import financial_year_expression
 from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority, WorkStream
 
 # The SMART rules' messages; the form shows them beside the field and the tests reuse them.
@@ -54,15 +55,6 @@ def review_cutoff(as_of: datetime.date, cadence: str) -> datetime.date:
     while review_deadline(cutoff - datetime.timedelta(days=1), cadence) >= as_of:
         cutoff -= datetime.timedelta(days=1)
     return cutoff
-
-
-def financial_year_expression(field: str) -> Case:
-    """Return a SQL expression for the year a date field's financial year starts in."""
-    return Case(
-        When(**{f"{field}__month__gte": 4}, then=ExtractYear(field)),
-        default=ExtractYear(field) - 1,
-        output_field=IntegerField(),
-    )
 
 
 def readable_priorities(user: User) -> models.QuerySet[Priority]:
