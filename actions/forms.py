@@ -192,11 +192,6 @@ class ProgressUpdateForm(forms.ModelForm):
             Submit("save", "Log progress"),
         )
 
-    def _post_clean(self) -> None:
-        # The service applies the date, closed-period and correction rules in one transaction;
-        # validating the unsaved instance here would only repeat its uniqueness check.
-        pass
-
 
 class TrackerFilterForm(forms.Form):
     """The tracker's filters; every choice list is limited to what the user may read."""

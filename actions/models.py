@@ -16,7 +16,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role, User, can_read_everything, has_role, is_admin
+from accounts.roles import AnyUser, Role, can_read_everything, has_role, is_admin
 from lib.financial_year import financial_year_expression
 from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority, WorkStream
 
@@ -57,7 +57,7 @@ def review_cutoff(as_of: datetime.date, cadence: str) -> datetime.date:
     return cutoff
 
 
-def readable_priorities(user: User) -> models.QuerySet[Priority]:
+def readable_priorities(user: AnyUser) -> models.QuerySet[Priority]:
     """Return the priorities whose work the user may read: every one for Admin and Chair; for
     a lead or owner, those they lead, lead a work-stream in or own actions in."""
     if can_read_everything(user):
@@ -82,7 +82,7 @@ class RagStatus(models.TextChoices):
 class ActionQuerySet(models.QuerySet):
     """Reads of actions: scope by role, progress annotations, overdue and the tracker's filters."""
 
-    def visible_to(self, user: User) -> ActionQuerySet:
+    def visible_to(self, user: AnyUser) -> ActionQuerySet:
         """Return the actions the user may read (Admin and Chair: all; others: their priorities)."""
         if not user.is_authenticated:
             return self.none()
@@ -90,11 +90,11 @@ class ActionQuerySet(models.QuerySet):
             return self
         return self.filter(work_stream__priority__in=readable_priorities(user))
 
-    def led_by(self, user: User) -> ActionQuerySet:
+    def led_by(self, user: AnyUser) -> ActionQuerySet:
         """Return the actions under work-streams the user leads (`WorkStream.objects.led_by`)."""
         return self.filter(work_stream__in=WorkStream.objects.led_by(user))
 
-    def editable_by(self, user: User) -> ActionQuerySet:
+    def editable_by(self, user: AnyUser) -> ActionQuerySet:
         """Return the actions the user may edit: Admin all, a lead those they lead."""
         if is_admin(user):
             return self
@@ -102,7 +102,7 @@ class ActionQuerySet(models.QuerySet):
             return self.none()
         return self.led_by(user)
 
-    def reportable_by(self, user: User) -> ActionQuerySet:
+    def reportable_by(self, user: AnyUser) -> ActionQuerySet:
         """Return the actions the user may log progress on: editable ones and their own."""
         if is_admin(user):
             return self
@@ -112,7 +112,7 @@ class ActionQuerySet(models.QuerySet):
             return self.filter(owner=user)
         return self.none()
 
-    def mine(self, user: User) -> ActionQuerySet:
+    def mine(self, user: AnyUser) -> ActionQuerySet:
         """Return a user's own actions: those they own and those they lead."""
         return self.filter(Q(owner=user) | Q(work_stream__in=WorkStream.objects.led_by(user)))
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.roles import User
+from accounts.roles import AnyUser
 from actions.models import Action, ClosedPeriod, ProgressUpdate
 from priorities.models import CrossCuttingTheme, WorkStream
 
@@ -61,7 +61,7 @@ def _uk_date(day: datetime.date) -> str:
 def action_create(
     *,
     work_stream: WorkStream,
-    author: User,
+    author: AnyUser,
     values: Mapping[str, Any],
     themes: Iterable[CrossCuttingTheme] = (),
 ) -> Action:
@@ -78,7 +78,7 @@ def action_create(
 def action_update(
     *,
     action: Action,
-    editor: User,
+    editor: AnyUser,
     edited_version: int,
     values: Mapping[str, Any],
     themes: Iterable[CrossCuttingTheme],
@@ -134,7 +134,7 @@ def concurrent_edit_message(current: Action, edited_version: int) -> str:
 def progress_update_create(
     *,
     action: Action,
-    author: User,
+    author: AnyUser,
     reported_on: datetime.date,
     status: str,
     narrative: str,

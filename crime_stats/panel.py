@@ -14,7 +14,7 @@ from django.http import QueryDict
 from crime_stats.charts import focus_trend_chart, table_bar_chart
 from crime_stats.comparison import BAND_METHOD, ComparisonRow
 from crime_stats.narrative import place, position_movement
-from crime_stats.selection import Selection, selection_from
+from crime_stats.query_string import Selection, selection_from
 from crime_stats.selectors import ComparisonTable, comparison_table
 
 

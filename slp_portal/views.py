@@ -17,7 +17,7 @@ from actions.panel import DeliveryPanel
 from actions.spend import funding_lines
 from crime_stats.models import ImportBatch
 from crime_stats.panel import crime_panel
-from crime_stats.selection import NotFound
+from crime_stats.query_string import NotFound
 from priorities.models import PlanVersion, WorkStream
 from slp_portal.dashboard import crime_section, data_state, delivery_section
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crime_stats.importers.columns import CSPMatcher, Problem, map_columns, missing_column
+from crime_stats.importers.columns import map_columns, missing_column
+from crime_stats.importers.csp_matcher import CSPMatcher
 from crime_stats.importers.periods import (
     PeriodError,
     PeriodSpec,
@@ -20,6 +21,7 @@ from crime_stats.importers.periods import (
     span_label,
     span_period,
 )
+from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers import Sheet
 from crime_stats.importers.records import Figure, ImportOptions, ParsedFile, rate_from
 from crime_stats.models import ALL_CRIME

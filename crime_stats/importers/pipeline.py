@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crime_stats.importers.columns import CSPMatcher, Problem, map_columns, missing_column
+from crime_stats.importers.columns import map_columns, missing_column
+from crime_stats.importers.csp_matcher import CSPMatcher
 from crime_stats.importers.layouts import (
     ONS,
     WIDE,
@@ -25,6 +26,7 @@ from crime_stats.importers.periods import (
     PeriodSpec,
     parse_span,
 )
+from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers import UnreadableFile, read_sheets
 from crime_stats.importers.records import (
     Figure,

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from crime_stats.comparison_export import comparison_json, comparison_sheet
 from crime_stats.panel import crime_panel
-from crime_stats.selection import UNKNOWN_FORMAT, NotFound
+from crime_stats.query_string import UNKNOWN_FORMAT, NotFound
 from crime_stats.selectors import TableRow
 from exports.tables import csv_response, xlsx_response
 
