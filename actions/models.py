@@ -124,11 +124,7 @@ class ActionQuerySet(models.QuerySet):
         """
         if "current_status" in self.query.annotations:
             return self
-        latest = (
-            ProgressUpdate.objects.current()
-            .filter(action=OuterRef("pk"))
-            .order_by("-reported_on", "-created_at")
-        )
+        latest = ProgressUpdate.objects.latest_first().filter(action=OuterRef("pk"))
         return self.annotate(
             current_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
             last_reported_on=Subquery(latest.values("reported_on")[:1]),
@@ -185,11 +181,7 @@ class ActionQuerySet(models.QuerySet):
 
     def with_next_steps(self) -> ActionQuerySet:
         """Return the actions annotated with `next_steps` from their latest current update."""
-        latest = (
-            ProgressUpdate.objects.current()
-            .filter(action=OuterRef("pk"))
-            .order_by("-reported_on", "-created_at")
-        )
+        latest = ProgressUpdate.objects.latest_first().filter(action=OuterRef("pk"))
         return self.annotate(next_steps=Subquery(latest.values("next_steps")[:1]))
 
     def for_listing(self) -> ActionQuerySet:
@@ -297,7 +289,7 @@ class Action(models.Model):
         """Return the current RAG status and last update date, from annotations when present."""
         if hasattr(self, "current_status"):
             return self.current_status, self.last_reported_on
-        latest = self.updates.current().order_by("-reported_on", "-created_at").first()
+        latest = self.updates.latest_first().first()
         return (latest.status, latest.reported_on) if latest else ("", None)
 
     def review_as_of(self, today: datetime.date) -> datetime.date:
@@ -323,6 +315,10 @@ class Action(models.Model):
         return self.review_as_of(today) > self.next_review_due()
 
 
+# An action's updates, the latest first: by the date reported on, then by when written.
+LATEST_FIRST = ["-reported_on", "-created_at"]
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
     def current(self) -> ProgressUpdateQuerySet:
         """Return the updates no later update corrects (the ones that count)."""
@@ -331,6 +327,10 @@ class ProgressUpdateQuerySet(models.QuerySet):
         # and misjudges row counts (bench/dashboard.py: the dashboard took 3 s at 50,000 updates).
         corrections = ProgressUpdate.objects.filter(corrects=OuterRef("pk"))
         return self.filter(~Exists(corrections))
+
+    def latest_first(self) -> ProgressUpdateQuerySet:
+        """Return the current updates, the latest first: an action's first is its status."""
+        return self.current().order_by(*LATEST_FIRST)
 
     def spend_by_work_stream_and_year(self) -> dict[tuple[int, int], Decimal]:
         """Return current spend summed per (work-stream id, financial year), in one query."""
@@ -378,7 +378,7 @@ class ProgressUpdate(models.Model):
     objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
-        ordering = ["action", "-reported_on", "-created_at"]
+        ordering = ["action", *LATEST_FIRST]
         get_latest_by = ["reported_on", "created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(spend__gte=0), name="update_spend_not_negative"),
@@ -388,9 +388,7 @@ class ProgressUpdate(models.Model):
         ]
         indexes = [
             # An action's current status is its latest update: read per action, newest first.
-            models.Index(
-                fields=["action", "-reported_on", "-created_at"], name="update_latest_per_action"
-            ),
+            models.Index(fields=["action", *LATEST_FIRST], name="update_latest_per_action"),
         ]
 
     def __str__(self) -> str:

@@ -93,8 +93,7 @@ def action_update(
         version=F("version") + 1
     )
     if not bumped:
-        current = Action.objects.get(pk=action.pk)
-        raise ConcurrentEditError(concurrent_edit_message(current, edited_version), current)
+        check_edited_version(action=action, edited_version=edited_version)
     for name, value in values.items():
         setattr(action, name, value)
     action.version = edited_version + 1
@@ -108,6 +107,17 @@ def action_update(
     action._history_user = editor
     action.save()
     return action
+
+
+def check_edited_version(*, action: Action, edited_version: int) -> None:
+    """Raise ConcurrentEditError if the stored action is no longer at `edited_version`.
+
+    Only reads: forms call it to refuse early and keep what was typed; `action_update`'s
+    conditional UPDATE is what makes the refusal safe when two saves race.
+    """
+    current = Action.objects.get(pk=action.pk)
+    if current.version != edited_version:
+        raise ConcurrentEditError(concurrent_edit_message(current, edited_version), current)
 
 
 def concurrent_edit_message(current: Action, edited_version: int) -> str:
