@@ -7,6 +7,7 @@ so it can be undone (`batches`).
 """
 
 from crime_stats.importers.batches import (
+    ConfirmOutcome,
     ImportRefused,
     confirm_upload,
     import_figures,
@@ -21,6 +22,7 @@ from crime_stats.importers.records import ImportOptions
 
 __all__ = [
     "LAYOUTS",
+    "ConfirmOutcome",
     "ImportOptions",
     "ImportPlan",
     "ImportRefused",
