@@ -36,6 +36,14 @@ class CrimePanel:
         """Return the ranked bar chart of the period (built only when a page shows it)."""
         return table_bar_chart(self.table)
 
+    @property
+    def bar_chart_label(self) -> str:
+        """Return the ranked bar chart's accessible label."""
+        return (
+            f"Bar chart of each CSP's crimes per 1,000 in {self.selection.period.label}, "
+            "highest first, with the MSG average and its band marked"
+        )
+
     @cached_property
     def trend_chart(self) -> dict | None:
         """Return the focus CSP's trend chart up to the period."""
