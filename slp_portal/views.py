@@ -12,8 +12,8 @@ from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from actions.delivery import VersionDelivery, delivery_by_priority
 from actions.models import Action
-from actions.panel import DeliveryPanel
 from actions.spend import funding_lines
 from crime_stats.models import ImportBatch
 from crime_stats.panel import crime_panel
@@ -56,8 +56,9 @@ def board_pack(request: HttpRequest) -> HttpResponse:
             return selection_not_found(request, problem, page="board-pack")
         panel = None  # no figures loaded yet: the pack says so
     version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
-    delivery = version and DeliveryPanel(
-        version=version, user=request.user, today=timezone.localdate()
+    today = timezone.localdate()
+    delivery = version and VersionDelivery(
+        version, delivery_by_priority(version=version, user=request.user, today=today)
     )
     context = {"panel": panel, "delivery": delivery, "generated": timezone.localtime()}
     if panel:
@@ -69,9 +70,9 @@ def board_pack(request: HttpRequest) -> HttpResponse:
             ).select_related("uploaded_by"),
         }
     if delivery:
-        actions = Action.objects.visible_to(request.user).in_version(delivery.version)
+        actions = Action.objects.visible_to(request.user).in_version(version)
         context |= {
-            "attention": actions.needing_attention(delivery.today)
+            "attention": actions.needing_attention(today)
             .with_next_steps()
             .for_listing()
             .order_by("work_stream__priority__letter", "due_date", "title"),

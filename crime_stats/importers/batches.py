@@ -16,6 +16,7 @@ from crime_stats.importers.pipeline import ImportPlan, parse_file, plan_import
 from crime_stats.importers.readers import safe_file_name
 from crime_stats.importers.records import ImportOptions
 from crime_stats.models import CrimeFigure, FigureChange, ImportBatch, ImportUpload, ReportingPeriod
+from generations.counters import CRIME, bump
 
 WRITE_BATCH = 2000
 NOT_PREVIEWED = "Only a previewed upload can be confirmed; this one is {status}."
@@ -91,6 +92,7 @@ def commit_plan(*, plan: ImportPlan, batch: ImportBatch, user: AbstractBaseUser 
     """Write every created and revised figure of the plan as `batch`, journalled for undo."""
     if not plan.can_commit:
         raise ImportRefused("The file has problems; nothing was written.")
+    bump(CRIME)  # bulk writes send no signals
     reason = f"Import batch {batch.pk}: {batch.file_name}"[:100]
     periods: dict[PeriodSpec, ReportingPeriod] = dict(plan.periods)  # type: ignore[arg-type]
     for spec in plan.new_periods:
@@ -313,6 +315,7 @@ def undo_batch(*, batch: ImportBatch, user: AbstractBaseUser | None) -> int:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.COMMITTED:
         raise ImportRefused(NOT_COMMITTED.format(status=batch.get_status_display().lower()))
+    bump(CRIME)  # bulk writes send no signals
     changes = list(batch.changes.all())
     figures = {
         (f.csp_id, f.period_id, f.category): f
