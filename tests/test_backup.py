@@ -64,20 +64,21 @@ def fill(database_url: str) -> None:
 
 
 @pytest.fixture
-def filled_sqlite_url(tmp_path: Path, django_db_setup, django_db_blocker) -> str:
+def filled_sqlite_url(tmp_path: Path, transactional_db) -> str:
     """Return a scratch SQLite file holding the seed and demo data."""
     path = tmp_path / "portal.sqlite3"
     url = f"sqlite:///{path}"
     if connection.vendor != "sqlite":
         fill(url)
         return url
-    with django_db_blocker.unblock():
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
+    # A transactional test starts from the seeded snapshot, committed (tests/conftest.py), so
+    # the copy holds it whatever ran before.
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
     return url
 
 
