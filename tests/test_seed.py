@@ -17,7 +17,8 @@ from crime_stats.models import (
 from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority
 
 pytestmark = pytest.mark.django_db
-ONS_LOOKUP = Path(settings.BASE_DIR) / "fixtures" / "external" / "ons-lad17-csp17-pfa17-lookup.csv"
+# ONS Open Geography's LAD → CSP → PFA lookup (January 2017): fixtures/external/SOURCES.md.
+ONS_LOOKUP = Path(settings.BASE_DIR, "fixtures", "external", "ons-lad17-csp17-pfa17-lookup.csv")
 
 
 def seed_counts() -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""What an import checks before any figure is made: columns by name, CSPs by name or code.
+"""How an import finds its columns by name, whatever the release calls them.
 
 Column headers have varied between Home Office releases and between the files admins keep, so
 each column has a canonical name and the aliases it is also known by. Headers are compared as
@@ -7,9 +7,7 @@ CSP names are: ignoring case, repeated spaces and `&`/`and`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
-from crime_stats.importers.csp_match import CSPMatch, CSPMatcher  # noqa: F401 (re-exported)
+from crime_stats.importers.problems import Problem
 from crime_stats.names import normalise_name
 
 # Canonical column name -> the other headers that mean it.
@@ -43,28 +41,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "Offence Subgroup": ("Offence Sub Group", "Offence Sub-group"),
     "Offence Code": ("Home Office Offence Code", "HO Offence Code"),
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a file: where it is (row, column, sheet) and how to fix it."""
-
-    row: int | None
-    column: str
-    message: str
-    sheet: str = ""
-
-    def as_dict(self) -> dict:
-        """Return the problem as ImportBatch.errors stores it."""
-        return {key: value for key, value in asdict(self).items() if value not in ("", None)}
-
-    def __str__(self) -> str:
-        where = [f"sheet {self.sheet}"] if self.sheet else []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where) or 'file'}: {self.message}"
 
 
 def _key(header: str) -> str:

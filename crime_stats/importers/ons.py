@@ -20,25 +20,31 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crime_stats.importers.columns import CSPMatcher, Problem, map_columns, missing_column
-from crime_stats.importers.csp_match import not_csp_reason
+from crime_stats.importers.columns import map_columns, missing_column
+from crime_stats.importers.csp_matcher import CSPMatcher, not_csp_reason
 from crime_stats.importers.periods import (
     PeriodError,
     PeriodSpec,
     Span,
-    financial_year_start,
     parse_period,
     quarter_span,
     quarters_of,
     span_label,
     span_period,
 )
+from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers import Sheet
 from crime_stats.importers.records import Figure, ImportOptions, ParsedFile, rate_from
 from crime_stats.models import ALL_CRIME
 from crime_stats.names import normalise_name
+from lib.financial_year import (
+    FULL_YEAR,
+    FinancialYearError,
+    financial_year_label,
+    financial_year_of,
+    parse_financial_year,
+)
 
-FULL_YEAR: Span = (4, 3)
 # Total recorded crime excluding fraud is the sum of these nine offence groups: the columns that
 # make up "Total recorded crime (excluding fraud)" in the ONS's CSP tables (for example
 # csptablesyedec23.xlsx, "Recorded crime data by Community Safety Partnership area"), and the
@@ -147,15 +153,11 @@ def _read_chunk(
         years: dict[str, int] = {}
         for text in fy_text.loc[good].unique():
             try:
-                year = financial_year_start(text)
-            except PeriodError as error:
-                year, message = None, str(error)
-            else:
-                message = f"{text!r} is not a financial year: write it as `2018/19`"
-            if year is None:
+                year = parse_financial_year(text)
+            except FinancialYearError as error:
                 rows = frame.loc[good & (fy_text == text), "row"]
                 parsed.add_problems(
-                    _row_problems(rows, header[columns["Financial Year"]], message, sheet.name),
+                    _row_problems(rows, header[columns["Financial Year"]], str(error), sheet.name),
                     kind_total=len(rows),
                 )
             else:
@@ -328,7 +330,7 @@ def _periods(
     result = {}
     for fy, group in pairs.groupby("fy"):
         present = set(group["quarter"].astype(int))
-        label = f"{fy}/{(fy + 1) % 100:02d}"
+        label = financial_year_label(fy)
         if missing := [q for q in quarters if q not in present]:
             months = ", ".join(f"{q} ({span_label(quarter_span([q]))})" for q in missing)
             parsed.problems.append(
@@ -361,7 +363,7 @@ def _quarters_and_years(
         present = sorted(set(group["quarter"].astype(int)))
         for q in present:
             result[(fy, q)] = [quarter_period(fy, q)]
-        label = f"{fy}/{(fy + 1) % 100:02d}"
+        label = financial_year_label(fy)
         if present == [1, 2, 3, 4]:
             whole = span_period(FULL_YEAR, fy)
         elif present == [1]:
@@ -477,11 +479,6 @@ def _all_crime(by_group: pd.DataFrame, parsed: ParsedFile) -> pd.DataFrame:
     return total
 
 
-def _financial_year(period: PeriodSpec) -> int:
-    """Return the first calendar year of the financial year a period starts in."""
-    return period.start.year if period.start.month >= 4 else period.start.year - 1
-
-
 def _make_figures(
     by_group: pd.DataFrame,
     totals: _Totals,
@@ -524,12 +521,12 @@ def _make_figures(
                 )
             )
             continue
-        year = _financial_year(period) if by_year else None
+        year = financial_year_of(period.start) if by_year else None
         population = populations.get((csp_id, year))
         if not population:
             if (csp_id, year) not in missing_population:
                 missing_population.add((csp_id, year))
-                in_year = "" if year is None else f" in {year}/{(year + 1) % 100:02d}"
+                in_year = "" if year is None else f" in {financial_year_label(year)}"
                 missing_message = getattr(populations, "missing_message", None)
                 parsed.problems.append(
                     Problem(
@@ -555,9 +552,9 @@ def _make_figures(
                 int(row),
             )
         )
-    years = sorted({_financial_year(figure.period) for figure in parsed.figures})
+    years = sorted({financial_year_of(figure.period.start) for figure in parsed.figures})
     if not by_year and len(years) > 1:
-        labels = ", ".join(f"{year}/{(year + 1) % 100:02d}" for year in years)
+        labels = ", ".join(financial_year_label(year) for year in years)
         parsed.notes.append(
             "The population table has no 'Financial Year' column, so each CSP's one population "
             f"was used for every year in the file ({labels}). Add a 'Financial Year' column "

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crime_stats.importers.columns import CSPMatcher, Problem, map_columns, missing_column
+from crime_stats.importers.columns import map_columns, missing_column
+from crime_stats.importers.csp_matcher import CSPMatcher
 from crime_stats.importers.layouts import (
     ONS,
     WIDE,
@@ -23,10 +24,10 @@ from crime_stats.importers.ons import POPULATION_SHEET, parse_ons
 from crime_stats.importers.periods import (
     PeriodError,
     PeriodSpec,
-    financial_year_start,
     parse_span,
 )
 from crime_stats.importers.populations import read_population_file
+from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers import UnreadableFile, read_sheets
 from crime_stats.importers.records import (
     Figure,
@@ -37,6 +38,7 @@ from crime_stats.importers.records import (
 )
 from crime_stats.importers.stored_populations import StoredPopulations
 from crime_stats.models import CrimeFigure, ReportingPeriod
+from lib.financial_year import FinancialYearError, financial_year_label, parse_financial_year
 
 Populations = dict[tuple[int, int | None], int]  # (CSP id, financial year or None) -> people
 
@@ -80,16 +82,10 @@ def read_population(
         year: int | None = None
         if "Financial Year" in columns:
             try:
-                year = financial_year_start(cell("Financial Year"))
-            except PeriodError as error:
-                year, message = None, str(error)
-            else:
-                message = (
-                    f"{cell('Financial Year')!r} is not a financial year: write it as `2018/19`"
-                )
-            if year is None:
+                year = parse_financial_year(cell("Financial Year"))
+            except FinancialYearError as error:
                 problems.append(
-                    Problem(number, header[columns["Financial Year"]], message, POPULATION_SHEET)
+                    Problem(number, header[columns["Financial Year"]], str(error), POPULATION_SHEET)
                 )
                 continue
         try:
@@ -111,7 +107,7 @@ def read_population(
             continue
         key = (found.csp.pk, year)
         if key in populations and populations[key] != population:
-            in_year = "" if year is None else f" in {year}/{(year + 1) % 100:02d}"
+            in_year = "" if year is None else f" in {financial_year_label(year)}"
             problems.append(
                 Problem(
                     number,

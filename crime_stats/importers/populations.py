@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from crime_stats.importers.columns import Problem, canonical_column
-from crime_stats.importers.csp_match import CSPMatcher
+from crime_stats.importers.columns import canonical_column
+from crime_stats.importers.csp_matcher import CSPMatcher
 from crime_stats.importers.layouts import whole_table
-from crime_stats.importers.periods import PeriodError, financial_year_start
+from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers import UnreadableFile, read_sheets
 from crime_stats.importers.records import NumberError, parse_count
 from crime_stats.models import CSP, LocalAuthority
+from lib.financial_year import FinancialYearError, parse_financial_year
 
 LOOKUP_YEARS = (2023, 2021, 2017)  # newest first: the first that fits a CSP is used
 HEADER_SCAN_ROWS = 20  # ONS tables put a few title rows above the header
@@ -259,17 +260,10 @@ def _read_csps(
         for index, year in columns.items():
             if year is None:
                 try:
-                    start = financial_year_start(cell(row, year_index))
-                except PeriodError as error:
-                    result.problems.append(
-                        Problem(int(number), header[year_index], str(error), SHEET)
-                    )
-                    continue
-                if start is None:
-                    result.problems.append(
-                        Problem(int(number), header[year_index], f"{cell(row, year_index)!r} "
-                                "is not a financial year: write it as `2018/19`", SHEET)
-                    )  # fmt: skip
+                    start = parse_financial_year(cell(row, year_index))
+                except FinancialYearError as error:
+                    problem = Problem(int(number), header[year_index], str(error), SHEET)
+                    result.problems.append(problem)
                     continue
                 year = start
             people = _count(row[index], int(number), header[index], result)

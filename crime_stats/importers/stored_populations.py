@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from crime_stats.models import PopulationEstimate
+from lib.financial_year import financial_year_label
 
 LOAD_ESTIMATES = "load population estimates on the data-loading page (Populations)"
 
@@ -49,7 +50,7 @@ class StoredPopulations:
         """Return the problem for a CSP with no estimate for a year or before it."""
         return (
             f"no population estimate is stored for {label} for mid-{year} or any earlier "
-            f"year, so its rates for {year}/{(year + 1) % 100:02d} cannot be made: {LOAD_ESTIMATES}"
+            f"year, so its rates for {financial_year_label(year)} cannot be made: {LOAD_ESTIMATES}"
         )
 
     def sources(self) -> list[dict]:
@@ -58,7 +59,7 @@ class StoredPopulations:
         for (year, estimate_year), figures in sorted(self.used.items()):
             rows.append(
                 {
-                    "financial_year": f"{year}/{(year + 1) % 100:02d}",
+                    "financial_year": financial_year_label(year),
                     "estimate": f"mid-{estimate_year}",
                     "figures": figures,
                     "fallback": estimate_year != year,

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_GET
 from crime_stats.comparison_export import comparison_json, comparison_sheet
 from crime_stats.panel import crime_panel
 from crime_stats.publication import force_notes_for_group
-from crime_stats.selection import UNKNOWN_FORMAT, NotFound
+from crime_stats.query_string import UNKNOWN_FORMAT, NotFound
 from crime_stats.selectors import TableRow
+from crime_stats.views.not_found import selection_not_found
 from exports.tables import csv_response, xlsx_response
+from lib.financial_year import financial_year_of
 
 FORMATS = ("html", "json", "csv", "xlsx")
 SORTS = {
@@ -31,7 +33,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
             raise NotFound(UNKNOWN_FORMAT.format(output))
         panel = crime_panel(request.GET)
     except NotFound as problem:
-        return _not_found(request, str(problem), output)
+        return selection_not_found(request, problem, page="comparison", as_json=output == "json")
     selection, table = panel.selection, panel.table
     if output == "json":
         return JsonResponse(comparison_json(table, selection.periods))
@@ -42,7 +44,6 @@ def comparison(request: HttpRequest) -> HttpResponse:
             return csv_response(filename, header, rows)
         return xlsx_response(filename, header, rows, sheet="MSG comparison")
     sort = request.GET.get("sort", "position")
-    first_year = int(selection.period.financial_year[:4])
     return render(
         request,
         "crime_stats/comparison.html",
@@ -54,8 +55,9 @@ def comparison(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "headers": _sort_headers(request, sort),
             "downloads": {f: _with(request, format=f) for f in ("csv", "xlsx", "json")},
-            "band_method": panel.band_method,
-            "force_notes": force_notes_for_group(selection.group.pk, first_year),
+            "force_notes": force_notes_for_group(
+                selection.group.pk, financial_year_of(selection.period.start)
+            ),
         },
     )
 
@@ -93,11 +95,3 @@ def _sort_headers(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
         else:
             headers[column] = {"url": _with(request, sort=column), "aria": "none"}
     return headers
-
-
-def _not_found(request: HttpRequest, message: str, output: str) -> HttpResponse:
-    if output == "json":
-        return JsonResponse({"error": message}, status=404)
-    return render(
-        request, "crime_stats/comparison_not_found.html", {"message": message}, status=404
-    )

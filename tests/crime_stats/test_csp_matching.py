@@ -3,7 +3,7 @@ a code and a name that name different CSPs are a problem with the row, never a s
 
 import pytest
 
-from crime_stats.importers.csp_match import CSPMatcher
+from crime_stats.importers.csp_matcher import CSPMatcher
 from crime_stats.models import CSP
 from tests.crime_stats.import_files import csv_bytes, plan_for, problem_texts
 

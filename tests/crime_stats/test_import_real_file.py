@@ -12,6 +12,7 @@ from tests.crime_stats.import_files import csv_bytes, plan_for
 
 pytestmark = pytest.mark.django_db
 
+# The Home Office extract as committed with its source and licence: fixtures/external/SOURCES.md.
 EXTRACT = (
     settings.BASE_DIR
     / "fixtures/external/homeoffice-prc-csp-burglary-robbery-theftperson-extract-macoj.csv"
