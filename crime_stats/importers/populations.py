@@ -124,11 +124,14 @@ def read_population_file(
     """Return the CSP estimates a population file gives; `year` names an undated column."""
     result = PopulationFile()
     try:
-        sheet = read_sheets(content, SHEET, file_name=file_name)[0]
+        # The first table of the file (readers may stream its sheets and rows lazily).
+        sheet = next(iter(read_sheets(content, SHEET, file_name=file_name)), None)
+        if sheet is None:
+            raise UnreadableFile("The file holds no table: load a table of population estimates.")
+        header, table = _find_header(whole_table(sheet), sheet.header)
     except UnreadableFile as error:
         result.problems.append(Problem(None, "", str(error), SHEET))
         return result
-    header, table = _find_header(whole_table(sheet), sheet.header)
     table = table.fillna("")
     result.rows_read = len(table)
     code_index = next((i for i, c in enumerate(header) if _CODE_HEADERS.match(c)), None)
