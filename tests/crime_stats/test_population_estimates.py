@@ -147,3 +147,15 @@ def test_an_admin_uploads_previews_and_confirms_estimates(client_for, admin):
     listing = client.get(reverse("population_list")).content.decode()
     assert "mid-2022" in listing
     assert reverse("population_list") in client.get(reverse("data_batches")).content.decode()
+
+
+def test_a_bad_population_is_a_problem_at_its_row_and_nothing_is_loaded():
+    content = csv_bytes("Code,Name,All ages\nE06000016,Leicester,lots\nE06000018,Nottingham,1\n")
+
+    plan, batch = load_populations(content=content, file_name="bad.csv", year=2022)
+
+    assert batch is None and not PopulationEstimate.objects.exists()
+    assert [str(problem) for problem in plan.file.problems] == [
+        "sheet population file, row 2, column 'All ages': 'lots' is not a number: give the "
+        "population as a number such as 1234"
+    ]
