@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from crime_stats.models import CSP
+from crime_stats.models import CSP, LocalAuthority
 from crime_stats.names import normalise_name
 
 _UNASSIGNED = re.compile(r"\bunassigned\b", re.IGNORECASE)
@@ -137,9 +137,25 @@ class CSPMatcher:
         close = difflib.get_close_matches(text, list(pool), n=1, cutoff=0.75)
         return pool[close[0]].label if close else None
 
+    def _districts(self) -> dict[str, set[str]]:
+        """Return district name -> the labels of the CSPs it lies in (read once, when needed)."""
+        if not hasattr(self, "_district_csps"):
+            self._district_csps: dict[str, set[str]] = defaultdict(set)
+            for lad in LocalAuthority.objects.select_related("csp"):
+                self._district_csps[normalise_name(lad.name)].add(lad.csp.label)
+        return self._district_csps
+
     def unknown_message(self, name: str, force: str = "") -> str:
         """Return the message for a CSP that is not in the portal, with the closest name."""
         shown = f"{force} - {name}" if force else name
+        within = sorted(self._districts().get(normalise_name(name), set()))
+        if within:
+            return (
+                f"{shown!r} is not a CSP in the portal: it is a district within "
+                f"{' and '.join(repr(label) for label in within)}, which the ONS lookup and "
+                "the portal hold as one CSP; load that CSP's figures, or confirm the import "
+                "with the CSPs that are not in the portal skipped"
+            )
         closest = self.suggestion(name, force)
         hint = (
             f"did you mean {closest!r}? Correct the name, "
