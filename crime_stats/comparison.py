@@ -8,7 +8,9 @@ DESIGN.md fixes the definitions these functions implement:
   (competition ranking 1, 2, 2, 4), decided on the stored Decimal values;
 - band: "above" ("below") when a rate lies more than one standard deviation above (below)
   the MSG average, otherwise "in line";
-- change: absolute and percentage change against the previous comparable period.
+- change: absolute and percentage change against the previous comparable period; the MSG
+  average's change is worked out over the members with a figure in both periods, so a member
+  missing from one of them does not move it.
 
 A member without a figure is kept in the rows (flagged `missing`) but left out of every
 calculation, so the rest of the group is still compared.
@@ -17,8 +19,10 @@ calculation, so the rest of the group is still compared.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+
+from crime_stats.display import rate_labels
 
 ABOVE = "above"
 BELOW = "below"
@@ -58,6 +62,7 @@ class ComparisonRow:
     change: Decimal | None
     change_pct: Decimal | None
     is_focus: bool
+    shown_rate: str = "–"  # the rate as every table, chart and sentence writes it
 
     @property
     def missing(self) -> bool:
@@ -83,6 +88,25 @@ class Comparison:
     previous_joint: bool = False
     msg_average_change: Decimal | None = None
     msg_average_change_pct: Decimal | None = None
+    # The average's change compares like with like: the members with a figure in both periods.
+    # `matched_*` are those members' averages; `matched_count` how many they are.
+    matched_count: int = 0
+    matched_previous_average: Decimal | None = None
+    matched_average: Decimal | None = None
+
+    @property
+    def change_is_like_for_like(self) -> bool:
+        """Return True when the average's change was worked out on fewer members than the
+        averages shown for the two periods (a member had a figure in only one of them)."""
+        return self.has_previous and (
+            self.matched_average != self.msg_average
+            or self.matched_previous_average != self.previous_msg_average
+        )
+
+    @property
+    def shows_finer_rates(self) -> bool:
+        """Return True when some rate is shown to more than one decimal place to explain a tie."""
+        return any(len(row.shown_rate.partition(".")[2]) > 1 for row in self.rows)
 
     @property
     def focus_row(self) -> ComparisonRow | None:
@@ -210,12 +234,17 @@ def compare(
                 is_focus=member.csp == focus,
             )
         )
-    rows.sort(key=_row_order)
+    labels = rate_labels((row.csp, row.rate, row.position) for row in rows)
+    rows = sorted((replace(row, shown_rate=labels[row.csp]) for row in rows), key=_row_order)
 
     comparison = Comparison(focus=focus, rows=rows, msg_average=average, std_dev=spread)
     if before is None:
         return comparison
-    average_change, average_change_pct = change(average, before.average)
+    then = {member.csp: member.rate for member in previous if member.rate is not None}
+    matched = [row for row in rows if row.rate is not None and row.csp in then]
+    matched_average = msg_average([row.rate for row in matched])
+    matched_previous = msg_average([then[row.csp] for row in matched])
+    average_change, average_change_pct = change(matched_average, matched_previous)
     previous_position = before.positions.get(focus)
     return Comparison(
         focus=focus,
@@ -228,6 +257,9 @@ def compare(
         previous_joint=previous_position is not None and before.shared[previous_position] > 1,
         msg_average_change=average_change,
         msg_average_change_pct=average_change_pct,
+        matched_count=len(matched),
+        matched_previous_average=matched_previous,
+        matched_average=matched_average,
     )
 
 

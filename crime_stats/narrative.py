@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from crime_stats.comparison import ABOVE, BELOW, Comparison, ComparisonRow
-
-ONE_PLACE = Decimal("0.1")
+from crime_stats.display import (
+    NO_CHANGE,
+    direction,
+    magnitude,
+    rounded,
+    rounds_to_zero,
+    shown,
+    signed,
+)
 
 
 def one_dp(value: Decimal) -> str:
     """Return the value rounded half-up to one decimal place, as the plan prints figures."""
-    return str(value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+    return shown(value)
 
 
 def ordinal(number: int) -> str:
@@ -67,13 +74,15 @@ def headline(
 
 def _rate(focus: ComparisonRow, period: str, previous_period: str | None, category: str) -> str:
     opening = (
-        f"In {period}, {focus.name} recorded {one_dp(focus.rate)} crimes per 1,000 people "
+        f"In {period}, {focus.name} recorded {focus.shown_rate} crimes per 1,000 people "
         f"({category})"
     )
     if focus.change is None or previous_period is None:
         return f"{opening}; there is no earlier comparable period to compare with."
     if focus.change == 0:
         return f"{opening}, the same as in {previous_period}."
+    if rounds_to_zero(focus.change):
+        return f"{opening}: {NO_CHANGE} from {one_dp(focus.previous_rate)} in {previous_period}."
     direction = "up" if focus.change > 0 else "down"
     percentage = f" ({one_dp(abs(focus.change_pct))}%)" if focus.change_pct is not None else ""
     return (
@@ -121,19 +130,31 @@ def _fewer(comparison: Comparison, focus: ComparisonRow) -> str:
 
 def _with_rate(row: ComparisonRow) -> ComparisonRow:
     # A copy whose name carries the rate, so `names` lists "Coventry (59.1)".
-    return replace(row, name=f"{row.name} ({one_dp(row.rate)})")
+    return replace(row, name=f"{row.name} ({row.shown_rate})")
 
 
 def _against_average(comparison: Comparison, focus: ComparisonRow) -> str | None:
     ours, theirs = focus.change_pct, comparison.msg_average_change_pct
     if ours is None or theirs is None:
         return None
+    basis = (
+        f" over the {comparison.matched_count} CSPs with a figure in both periods"
+        if comparison.change_is_like_for_like
+        else ""
+    )
     average = (
-        f"the MSG average's ({_movement(theirs)}, from {one_dp(comparison.previous_msg_average)} "
-        f"to {one_dp(comparison.msg_average)})"
+        f"the MSG average's{basis} ({_movement(theirs)}, from "
+        f"{one_dp(comparison.matched_previous_average)} to {one_dp(comparison.matched_average)})"
     )
     if ours == theirs:
         return f"{focus.name}'s rate changed in step with {average}."
+    if rounded(ours) == rounded(theirs):
+        # Shown to one decimal place the two changes are equal: a verdict would rest on
+        # digits the reader cannot see.
+        return (
+            f"{focus.name}'s change ({_movement(ours)}) was the same at one decimal place as "
+            f"{average}."
+        )
     if ours < theirs:
         verdict = "below"
         better = "better than the group as a whole"
@@ -147,6 +168,8 @@ def _against_average(comparison: Comparison, focus: ComparisonRow) -> str | None
 
 
 def _movement(percentage: Decimal) -> str:
+    if rounds_to_zero(percentage):
+        return NO_CHANGE
     if percentage > 0:
         return f"a rise of {one_dp(percentage)}%"
     if percentage < 0:
@@ -196,3 +219,55 @@ def position_movement(previous: int | None, current: int | None) -> str | None:
         return "no change"
     plural = "" if abs(places) == 1 else "s"
     return f"{abs(places)} place{plural} {'better' if places > 0 else 'worse'}"
+
+
+def focus_change_line(
+    comparison: Comparison, *, focus_name: str, period: str, previous_period: str | None
+) -> str:
+    """Return the headline card's line under the focus CSP's rate: its change, or what is
+    missing that stops one being given (no figure now, none then, or no earlier period)."""
+    focus = comparison.focus_row
+    if focus is None:
+        return f"{focus_name} was not a member of the group in {period}"
+    if focus.rate is None:
+        return f"No figure for {focus.name} in {period}"
+    if previous_period is None:
+        return "No earlier comparable period is loaded"
+    if focus.previous_rate is None:
+        return f"No figure for {focus.name} in {previous_period} to compare with"
+    return (
+        f"{direction(focus.change)} {_change_size(focus.change, focus.change_pct)}"
+        f"from {one_dp(focus.previous_rate)} in {previous_period}"
+    )
+
+
+def average_change_line(comparison: Comparison, *, previous_period: str | None) -> str:
+    """Return the headline card's line under the MSG average: its change over the members with
+    a figure in both periods (saying so when that is not every member), or why there is none."""
+    if previous_period is None:
+        return "No earlier comparable period is loaded"
+    if comparison.msg_average_change is None:
+        return f"No member has a figure in both {previous_period} and this period"
+    line = (
+        f"{direction(comparison.msg_average_change)} "
+        f"{_change_size(comparison.msg_average_change, comparison.msg_average_change_pct)}"
+        f"from {one_dp(comparison.matched_previous_average)} in {previous_period}"
+    )
+    if comparison.change_is_like_for_like:
+        line += (
+            f", over the {comparison.matched_count} CSPs with a figure in both periods "
+            f"(their average now: {one_dp(comparison.matched_average)})"
+        )
+    return line
+
+
+def _change_size(change: Decimal, change_pct: Decimal | None) -> str:
+    if rounds_to_zero(change):
+        return ""
+    if change_pct is None:
+        percentage = ""
+    elif rounds_to_zero(change_pct):
+        percentage = " (under 0.05%)"
+    else:
+        percentage = f" ({signed(change_pct, '%')})"
+    return f"{magnitude(change)}{percentage} "

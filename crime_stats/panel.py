@@ -13,7 +13,12 @@ from django.http import QueryDict
 
 from crime_stats.charts import focus_trend_chart, table_bar_chart
 from crime_stats.comparison import BAND_METHOD, ComparisonRow
-from crime_stats.narrative import place, position_movement
+from crime_stats.narrative import (
+    average_change_line,
+    focus_change_line,
+    place,
+    position_movement,
+)
 from crime_stats.selection import Selection, selection_from
 from crime_stats.selectors import ComparisonTable, comparison_table
 
@@ -63,6 +68,26 @@ class CrimePanel:
         if comparison.previous_position is None:
             return None
         return place(comparison.previous_position, comparison.previous_joint)
+
+    @property
+    def focus_change(self) -> str:
+        """Return the line under the focus CSP's rate: its change, or what is missing."""
+        table = self.table
+        previous = table.current.previous_period
+        return focus_change_line(
+            table.comparison,
+            focus_name=table.group.focus.name,
+            period=table.period.label,
+            previous_period=previous.label if previous else None,
+        )
+
+    @property
+    def average_change(self) -> str:
+        """Return the line under the MSG average: its like-for-like change, or why none."""
+        previous = self.table.current.previous_period
+        return average_change_line(
+            self.table.comparison, previous_period=previous.label if previous else None
+        )
 
     @property
     def movement(self) -> str | None:

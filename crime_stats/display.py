@@ -1,0 +1,87 @@
+"""How a figure is written: once, from the stored Decimal, rounded half-up, the same everywhere.
+
+The plan prints rates to one decimal place; so does every table, chart label, hover text,
+headline card and sentence of the portal, through these functions. Formatting a binary float
+with `f"{x:.1f}"` rounds half-to-even on a value that is not the stored one (92.45 may print
+as 92.4 on a chart and 92.5 in its table), so nothing here accepts a float.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+ONE_PLACE = Decimal("0.1")
+TWO_PLACES = Decimal("0.01")
+STORED_PLACES = Decimal("0.001")
+NO_FIGURE = "–"
+NO_CHANGE = "no change at one decimal place"
+TIE_NOTE = (
+    "shown to two decimal places where two CSPs show the same rate at one decimal place "
+    "but hold different positions: positions are decided on the stored rates"
+)
+
+
+def rounded(value: Decimal, places: Decimal = ONE_PLACE) -> Decimal:
+    """Return the value rounded half-up to `places`, with no negative zero."""
+    result = Decimal(value).quantize(places, rounding=ROUND_HALF_UP)
+    return result.copy_abs() if result.is_zero() else result
+
+
+def shown(value: Decimal | None, places: Decimal = ONE_PLACE) -> str:
+    """Return the value as the portal shows it (`92.5`), or `–` for no figure."""
+    return NO_FIGURE if value is None else str(rounded(value, places))
+
+
+def rounds_to_zero(value: Decimal | None) -> bool:
+    """Return True when the value is shown as 0.0 (so its sign says nothing)."""
+    return value is not None and rounded(value).is_zero()
+
+
+def signed(value: Decimal | None, suffix: str = "") -> str:
+    """Return a change as the plan prints it (`+7.9`, `-7.5`, `+9.3%`); a change that rounds
+    to zero reads "no change at one decimal place", never `-0.0`."""
+    if value is None:
+        return NO_FIGURE
+    if rounds_to_zero(value):
+        return NO_CHANGE
+    shown_value = rounded(value)
+    return f"{'+' if shown_value > 0 else ''}{shown_value}{suffix}"
+
+
+def magnitude(value: Decimal | None) -> str:
+    """Return the size of a change without its sign (`7.9`), `–` for none."""
+    return NO_FIGURE if value is None else str(rounded(Decimal(value).copy_abs()))
+
+
+def direction(value: Decimal | None) -> str:
+    """Return `Up`, `Down` or `No change at one decimal place` for a change (by its shown value)."""
+    if value is None:
+        return NO_FIGURE
+    if rounds_to_zero(value):
+        return NO_CHANGE[0].upper() + NO_CHANGE[1:]
+    return "Up" if value > 0 else "Down"
+
+
+def rate_labels(rows: Iterable[tuple[str, Decimal | None, int | None]]) -> dict[str, str]:
+    """Return each CSP's rate as shown, given (csp, rate, position) rows.
+
+    Where two CSPs show the same rate at one decimal place but hold different positions (the
+    ranking uses the stored values: 92.540 is above 92.450, though both show as 92.5), both
+    are shown to two decimal places, so the table explains its own order.
+    """
+    rows = list(rows)
+    labels = {csp: shown(rate) for csp, rate, _ in rows}
+    for places in (TWO_PLACES, STORED_PLACES):
+        positions_by_label: dict[str, set[int]] = defaultdict(set)
+        for csp, rate, position in rows:
+            if rate is not None and position is not None:
+                positions_by_label[labels[csp]].add(position)
+        clashing = {label for label, held in positions_by_label.items() if len(held) > 1}
+        if not clashing:
+            break
+        for csp, rate, _ in rows:
+            if labels[csp] in clashing:
+                labels[csp] = shown(rate, places)
+    return labels
