@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from crime_stats.display import rate_labels
+from crime_stats.uncertainty import with_uncertainty
 
 ABOVE = "above"
 BELOW = "below"
@@ -36,11 +37,14 @@ HUNDRED = Decimal(100)
 
 @dataclass(frozen=True)
 class MemberRate:
-    """One member CSP's rate in one period: `csp` is its `Force - CSP` label, `name` its name."""
+    """One member CSP's rate in one period: `csp` is its `Force - CSP` label, `name` its name,
+    and, where the figure came with them, its offence count and population."""
 
     csp: str
     rate: Decimal | None
     name: str = ""
+    offences: int | None = None
+    population: int | None = None
 
     @property
     def short_name(self) -> str:
@@ -63,11 +67,25 @@ class ComparisonRow:
     change_pct: Decimal | None
     is_focus: bool
     shown_rate: str = "–"  # the rate as every table, chart and sentence writes it
+    # Uncertainty (crime_stats.uncertainty), None where the figure has no offence count:
+    offences: int | None = None
+    population: int | None = None
+    lower: Decimal | None = None  # 95% confidence interval of the rate
+    upper: Decimal | None = None
+    change_p: float | None = None  # p-value of the test that the rate did not change
+    verdict: str | None = None  # "real rise", "real fall" or "no significant change"
+    rank_low: int | None = None  # plausible range of positions (95% of simulated draws)
+    rank_high: int | None = None
 
     @property
     def missing(self) -> bool:
         """Return True when the member has no figure for the period."""
         return self.rate is None
+
+    @property
+    def has_interval(self) -> bool:
+        """Return True when the rate came with a count, so it has a confidence interval."""
+        return self.lower is not None
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,16 @@ class Comparison:
             self.matched_average != self.msg_average
             or self.matched_previous_average != self.previous_msg_average
         )
+
+    @property
+    def has_intervals(self) -> bool:
+        """Return True when any member's rate came with an offence count (and an interval)."""
+        return any(row.has_interval for row in self.rows)
+
+    @property
+    def has_rank_ranges(self) -> bool:
+        """Return True when positions have plausible ranges (every counted rate has a count)."""
+        return any(row.rank_low is not None for row in self.rows)
 
     @property
     def shows_finer_rates(self) -> bool:
@@ -198,6 +226,7 @@ def compare(
     members: Sequence[MemberRate],
     previous: Sequence[MemberRate] | None = None,
     previous_rates: Mapping[str, Decimal | None] | None = None,
+    previous_counts: Mapping[str, tuple[int | None, int | None]] | None = None,
 ) -> Comparison:
     """Return the comparison of `members` (the group as it stood in the period).
 
@@ -205,6 +234,8 @@ def compare(
     rates, or None when there is no such period (every change is then None). `previous_rates`
     may add the previous rates of CSPs that were not members then, so that a CSP that joined
     still shows how its own rate changed; by default the previous group's rates are used.
+    `previous_counts` does the same for their (offences, population), which the change test
+    needs.
     """
     current = _ranked(members)
     average, spread = current.average, current.spread
@@ -235,7 +266,13 @@ def compare(
             )
         )
     labels = rate_labels((row.csp, row.rate, row.position) for row in rows)
-    rows = sorted((replace(row, shown_rate=labels[row.csp]) for row in rows), key=_row_order)
+    rows = [replace(row, shown_rate=labels[row.csp]) for row in rows]
+    counts_now = {member.csp: (member.offences, member.population) for member in members}
+    counts_then = {}
+    if previous is not None:
+        counts_then = {member.csp: (member.offences, member.population) for member in previous}
+        counts_then.update(previous_counts or {})
+    rows = sorted(with_uncertainty(rows, counts_now, counts_then), key=_row_order)
 
     comparison = Comparison(focus=focus, rows=rows, msg_average=average, std_dev=spread)
     if before is None:

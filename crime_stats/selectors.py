@@ -146,7 +146,8 @@ class _GroupFigures:
 
     group: ComparisonGroup
     memberships: list[GroupMembership]
-    rates: dict[tuple[int, int], Decimal]  # (CSP id, period id) -> rate
+    # (CSP id, period id) -> (rate, offences, population); the counts are None where unknown
+    figures: dict[tuple[int, int], tuple[Decimal, int | None, int | None]]
 
     @classmethod
     def fetch(
@@ -158,8 +159,8 @@ class _GroupFigures:
             period__in=[p.pk for p in periods],
             category=category,
             csp__in={m.csp_id for m in memberships},
-        ).values_list("csp_id", "period_id", "rate")
-        return cls(group, memberships, {(c, p): rate for c, p, rate in figures})
+        ).values_list("csp_id", "period_id", "rate", "offences", "population")
+        return cls(group, memberships, {(c, p): (r, o, n) for c, p, r, o, n in figures})
 
     @property
     def csps(self) -> dict[int, CSP]:
@@ -170,11 +171,17 @@ class _GroupFigures:
         """Return the members on the period's first day with their rates (None when missing)."""
         csps = self.csps
         ids = sorted({m.csp_id for m in self.memberships if m.covers(period.start)})
-        return [_member(csps[i], self.rates.get((i, period.pk))) for i in ids]
+        return [_member(csps[i], self.figures.get((i, period.pk))) for i in ids]
 
     def rate(self, csp: CSP, period: ReportingPeriod) -> Decimal | None:
         """Return the CSP's rate in the period, member or not."""
-        return self.rates.get((csp.pk, period.pk))
+        figure = self.figures.get((csp.pk, period.pk))
+        return figure[0] if figure else None
+
+    def counts(self, csp: CSP, period: ReportingPeriod) -> tuple[int | None, int | None]:
+        """Return the CSP's (offences, population) in the period, None where unknown."""
+        figure = self.figures.get((csp.pk, period.pk))
+        return (figure[1], figure[2]) if figure else (None, None)
 
     def compare(
         self, period: ReportingPeriod, known_periods: Sequence[ReportingPeriod]
@@ -187,6 +194,11 @@ class _GroupFigures:
             previous=self.members(before) if before else None,
             previous_rates=(
                 {csp.label: self.rate(csp, before) for csp in self.csps.values()}
+                if before
+                else None
+            ),
+            previous_counts=(
+                {csp.label: self.counts(csp, before) for csp in self.csps.values()}
                 if before
                 else None
             ),
@@ -236,8 +248,13 @@ def _trend_point(column: PeriodComparison) -> TrendPoint:
     )
 
 
-def _member(csp: CSP, rate: Decimal | None) -> MemberRate:
-    return MemberRate(csp=csp.label, rate=rate, name=csp.name)
+def _member(csp: CSP, figure: tuple[Decimal, int | None, int | None] | None) -> MemberRate:
+    if figure is None:
+        return MemberRate(csp=csp.label, rate=None, name=csp.name)
+    rate, offences, population = figure
+    return MemberRate(
+        csp=csp.label, rate=rate, name=csp.name, offences=offences, population=population
+    )
 
 
 @cache
