@@ -17,6 +17,11 @@ TWO_PLACES = Decimal("0.01")
 STORED_PLACES = Decimal("0.001")
 NO_FIGURE = "–"
 NO_CHANGE = "no change at one decimal place"
+# The words of the test of change (crime_stats.statistics.change_verdict); here so that pages
+# can name them without importing scipy.
+REAL_RISE = "real rise"
+REAL_FALL = "real fall"
+NO_SIGNIFICANT_CHANGE = "no significant change"
 TIE_NOTE = (
     "shown to two decimal places where two CSPs show the same rate at one decimal place "
     "but hold different positions: positions are decided on the stored rates"

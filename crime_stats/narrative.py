@@ -8,6 +8,9 @@ from decimal import Decimal
 from crime_stats.comparison import ABOVE, BELOW, Comparison, ComparisonRow
 from crime_stats.display import (
     NO_CHANGE,
+    NO_SIGNIFICANT_CHANGE,
+    REAL_FALL,
+    REAL_RISE,
     direction,
     magnitude,
     rounded,
@@ -72,23 +75,55 @@ def headline(
     return sentences + _missing(comparison)
 
 
+def interval_words(row: ComparisonRow) -> str:
+    """Return `95% confidence interval 90.1 to 94.9`, or "" without an offence count."""
+    if row.lower is None:
+        return ""
+    return f"95% confidence interval {shown(row.lower)} to {shown(row.upper)}"
+
+
+SIGNIFICANCE_WORDS = {
+    REAL_RISE: "a real rise: significant at the 95% level, not chance",
+    REAL_FALL: "a real fall: significant at the 95% level, not chance",
+    NO_SIGNIFICANT_CHANGE: "no significant change: within what chance alone would give",
+}
+
+
 def _rate(focus: ComparisonRow, period: str, previous_period: str | None, category: str) -> str:
+    interval = interval_words(focus)
     opening = (
         f"In {period}, {focus.name} recorded {focus.shown_rate} crimes per 1,000 people "
-        f"({category})"
+        f"({category}{'; ' + interval if interval else ''})"
     )
-    if focus.change is None or previous_period is None:
+    if previous_period is None:
         return f"{opening}; there is no earlier comparable period to compare with."
+    if focus.change is None:
+        return (
+            f"{opening}; there is no figure for {focus.name} in {previous_period} to compare with."
+        )
+    verdict = f": {SIGNIFICANCE_WORDS[focus.verdict]}" if focus.verdict else ""
     if focus.change == 0:
-        return f"{opening}, the same as in {previous_period}."
+        return f"{opening}, the same as in {previous_period}{verdict}."
     if rounds_to_zero(focus.change):
-        return f"{opening}: {NO_CHANGE} from {one_dp(focus.previous_rate)} in {previous_period}."
+        return (
+            f"{opening}: {NO_CHANGE} from {one_dp(focus.previous_rate)} in {previous_period}"
+            f"{verdict}."
+        )
     direction = "up" if focus.change > 0 else "down"
     percentage = f" ({one_dp(abs(focus.change_pct))}%)" if focus.change_pct is not None else ""
     return (
         f"{opening}, {direction} {one_dp(abs(focus.change))}{percentage} "
-        f"from {one_dp(focus.previous_rate)} in {previous_period}."
+        f"from {one_dp(focus.previous_rate)} in {previous_period}{verdict}."
     )
+
+
+def rank_range_words(row: ComparisonRow) -> str:
+    """Return `could be 8th–12th` (or `clear of chance`), or "" without a range."""
+    if row.rank_low is None:
+        return ""
+    if row.rank_low == row.rank_high:
+        return "no other position is plausible"
+    return f"could be {ordinal(row.rank_low)}–{ordinal(row.rank_high)}"
 
 
 def _position(comparison: Comparison, focus: ComparisonRow, previous_period: str | None) -> str:
@@ -97,6 +132,8 @@ def _position(comparison: Comparison, focus: ComparisonRow, previous_period: str
     where = f"{focus.name} was {place(focus.position, focus.joint)} of {counted}"
     if others:
         where += f" (with {names(others)})"
+    if focus.rank_low is not None:
+        where += f"; allowing for chance, it {rank_range_words(focus)}"
     key = (
         "Position 1 is the highest rate in the group, so a higher position number is better: "
         "more of the group have more crimes per 1,000."

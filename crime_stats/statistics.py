@@ -43,15 +43,13 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.rates import test_poisson_2indep
 
+from crime_stats.display import NO_SIGNIFICANT_CHANGE, REAL_FALL, REAL_RISE
+
 PER = 1000  # rates are crimes per 1,000 population
 CONFIDENCE = 0.95
 # [PHE-CI]: below 10 events the exact method; from 10, Byar's approximation.
 EXACT_BELOW = 10
 SIGNIFICANCE = 0.05
-
-REAL_RISE = "real rise"
-REAL_FALL = "real fall"
-NO_SIGNIFICANT_CHANGE = "no significant change"
 
 
 def _z(confidence: float) -> float:
