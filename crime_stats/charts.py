@@ -242,7 +242,16 @@ def table_bar_chart(table: ComparisonTable) -> dict | None:
     if comparison.msg_average is None:
         return None
     bars = [
-        RankedBar(row.csp, row.rate, row.position, row.joint, row.is_focus, row.shown_rate)
+        RankedBar(
+            row.csp,
+            row.rate,
+            row.position,
+            row.joint,
+            row.is_focus,
+            row.shown_rate,
+            row.lower,
+            row.upper,
+        )
         for row in comparison.counted
     ]
     return ranked_bar_chart(

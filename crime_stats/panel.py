@@ -13,14 +13,20 @@ from django.http import QueryDict
 
 from crime_stats.charts import focus_trend_chart, table_bar_chart
 from crime_stats.comparison import BAND_METHOD, ComparisonRow
+from crime_stats.display import shown
 from crime_stats.narrative import (
     average_change_line,
     focus_change_line,
+    ordinal,
     place,
     position_movement,
+    rank_range_words,
 )
+from crime_stats.national import ADJUSTED, FUNNEL_METHODS, NationalContext, national_context
 from crime_stats.selection import Selection, selection_from
 from crime_stats.selectors import ComparisonTable, comparison_table
+from crime_stats.variation import Spc, focus_spc
+from crime_stats.variation_charts import funnel_chart, spc_chart
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class CrimePanel:
 
     selection: Selection
     band_method: str = BAND_METHOD
+    funnel_method: str = ADJUSTED  # or POISSON: how the funnel's limits are drawn
 
     @cached_property
     def table(self) -> ComparisonTable:
@@ -47,6 +54,83 @@ class CrimePanel:
         return focus_trend_chart(
             self.table.trend, focus_label=self.table.group.focus.label, category=self.table.category
         )
+
+    @cached_property
+    def national(self) -> NationalContext | None:
+        """Return the national context (position among all CSPs, funnel), or None when only
+        the group's members have figures (one query)."""
+        selection = self.selection
+        return national_context(
+            period=selection.period,
+            category=selection.category,
+            focus=selection.group.focus.label,
+            members={row.csp for row in self.table.comparison.rows},
+            method=self.funnel_method,
+        )
+
+    @cached_property
+    def funnel_chart(self) -> dict | None:
+        """Return the funnel plot of every CSP with a count, or None without national data."""
+        national = self.national
+        if national is None:
+            return None
+        return funnel_chart(
+            national,
+            title=f"{self.selection.category}: every CSP's rate against its population, "
+            f"{self.selection.period.label}",
+        )
+
+    @cached_property
+    def spc(self) -> Spc | None:
+        """Return the XmR chart of the focus CSP's quarterly rates, or None without quarters."""
+        selection = self.selection
+        return focus_spc(selection.group.focus, selection.category, selection.period.end)
+
+    @cached_property
+    def spc_chart(self) -> dict | None:
+        """Return the drawn XmR chart, or None."""
+        spc = self.spc
+        if spc is None:
+            return None
+        return spc_chart(
+            spc,
+            title=f"{self.selection.category}: {spc.csp}, crimes per 1,000 by quarter",
+        )
+
+    @property
+    def national_place(self) -> str | None:
+        """Return the focus CSP's national position in words: `12th of 30`, with its range."""
+        national = self.national
+        if national is None or national.position is None:
+            return None
+        words = f"{place(national.position, national.joint)} of {national.ranked}"
+        if national.rank_low is not None and national.rank_low != national.rank_high:
+            words += f"; could be {ordinal(national.rank_low)}–{ordinal(national.rank_high)}"
+        return words
+
+    @property
+    def place_range(self) -> str:
+        """Return the focus CSP's plausible range of MSG positions in words, or ""."""
+        focus = self.focus
+        return rank_range_words(focus) if focus else ""
+
+    @property
+    def narrative(self) -> list[str]:
+        """Return the headline sentences: the table's, then national context and the XmR
+        chart's verdict on the latest quarter where those exist."""
+        sentences = list(self.table.narrative)
+        national = self.national
+        focus = self.focus
+        if national is not None and national.position is not None and focus is not None:
+            sentences.append(
+                f"Nationally, {focus.name} was {self.national_place} CSPs in England and Wales "
+                f"with a {self.selection.category} figure for {self.selection.period.label} "
+                f"(position 1 is the highest rate; the national rate was "
+                f"{shown(national.funnel.national_rate) if national.funnel else '–'})."
+            )
+        if self.spc is not None:
+            sentences.append(self.spc.latest)
+        return sentences
 
     @property
     def focus(self) -> ComparisonRow | None:
@@ -99,5 +183,10 @@ class CrimePanel:
 
 
 def crime_panel(query: QueryDict) -> CrimePanel:
-    """Return the panel for the group, period and category in `query` (raises NotFound)."""
-    return CrimePanel(selection=selection_from(query))
+    """Return the panel for the group, period and category in `query` (raises NotFound);
+    `funnel=poisson` draws the funnel without the over-dispersion adjustment."""
+    method = query.get("funnel", ADJUSTED)
+    return CrimePanel(
+        selection=selection_from(query),
+        funnel_method=method if method in FUNNEL_METHODS else ADJUSTED,
+    )

@@ -73,6 +73,8 @@ def board_pack(request: HttpRequest) -> HttpResponse:
         context |= {
             "bar_chart": _for_print(panel.bar_chart),
             "trend_chart": _for_print(panel.trend_chart),
+            "funnel_chart": _for_print(panel.funnel_chart),
+            "spc_chart": _for_print(panel.spc_chart),
             "sources": ImportBatch.objects.for_figures(
                 period=panel.selection.period, category=panel.selection.category
             ).select_related("uploaded_by"),

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from crime_stats.comparison_export import comparison_json, comparison_sheet
+from crime_stats.national import FUNNEL_METHODS
 from crime_stats.panel import crime_panel
 from crime_stats.selection import UNKNOWN_FORMAT, NotFound
 from crime_stats.selectors import TableRow
@@ -52,6 +53,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "headers": _sort_headers(request, sort),
             "downloads": {f: _with(request, format=f) for f in ("csv", "xlsx", "json")},
+            "funnel_links": {m: _with(request, funnel=m) for m in FUNNEL_METHODS},
             "band_method": panel.band_method,
         },
     )
