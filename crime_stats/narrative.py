@@ -133,7 +133,10 @@ def _position(comparison: Comparison, focus: ComparisonRow, previous_period: str
     if others:
         where += f" (with {names(others)})"
     if focus.rank_low is not None:
-        where += f"; allowing for chance, it {rank_range_words(focus)}"
+        if focus.rank_low == focus.rank_high:
+            where += "; allowing for chance, no other position is plausible"
+        else:
+            where += f"; allowing for chance, it {rank_range_words(focus)}"
     key = (
         "Position 1 is the highest rate in the group, so a higher position number is better: "
         "more of the group have more crimes per 1,000."

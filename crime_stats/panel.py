@@ -99,14 +99,21 @@ class CrimePanel:
 
     @property
     def national_place(self) -> str | None:
-        """Return the focus CSP's national position in words: `12th of 30`, with its range."""
+        """Return the focus CSP's national position in words: `12th of 30 CSPs`."""
         national = self.national
         if national is None or national.position is None:
             return None
-        words = f"{place(national.position, national.joint)} of {national.ranked}"
-        if national.rank_low is not None and national.rank_low != national.rank_high:
-            words += f"; could be {ordinal(national.rank_low)}–{ordinal(national.rank_high)}"
-        return words
+        return f"{place(national.position, national.joint)} of {national.ranked} CSPs"
+
+    @property
+    def national_range(self) -> str:
+        """Return the plausible range of the national position (`could be 8th–14th`), or ""."""
+        national = self.national
+        if national is None or national.rank_low is None:
+            return ""
+        if national.rank_low == national.rank_high:
+            return "no other position is plausible"
+        return f"could be {ordinal(national.rank_low)}–{ordinal(national.rank_high)}"
 
     @property
     def place_range(self) -> str:
@@ -122,11 +129,16 @@ class CrimePanel:
         national = self.national
         focus = self.focus
         if national is not None and national.position is not None and focus is not None:
+            chance = f"allowing for chance, {self.national_range}; " if self.national_range else ""
+            rate = (
+                f"; the national rate was {shown(national.funnel.national_rate)}"
+                if national.funnel
+                else ""
+            )
             sentences.append(
-                f"Nationally, {focus.name} was {self.national_place} CSPs in England and Wales "
-                f"with a {self.selection.category} figure for {self.selection.period.label} "
-                f"(position 1 is the highest rate; the national rate was "
-                f"{shown(national.funnel.national_rate) if national.funnel else '–'})."
+                f"Nationally, {focus.name} was {self.national_place} in England and Wales with "
+                f"figures for {self.selection.category} in {self.selection.period.label} "
+                f"({chance}position 1 is the highest rate{rate})."
             )
         if self.spc is not None:
             sentences.append(self.spc.latest)

@@ -79,7 +79,7 @@ def build_national(*, focus_rise: bool = True) -> list[ReportingPeriod]:
             for category, share in CATEGORIES.items():
                 expected = rate * share * population / 1000
                 if focus_rise and csp.name == "Leicester" and index == QUARTERS - 1:
-                    expected *= 1.25
+                    expected *= 1.12
                 offences = int(generator.poisson(expected))
                 figures.append(
                     CrimeFigure(

@@ -34,7 +34,15 @@ def comparison(request: HttpRequest) -> HttpResponse:
         return _not_found(request, str(problem), output)
     selection, table = panel.selection, panel.table
     if output == "json":
-        return JsonResponse(comparison_json(table, selection.periods))
+        return JsonResponse(
+            comparison_json(
+                table,
+                selection.periods,
+                narrative=panel.narrative,
+                national=panel.national,
+                spc=panel.spc,
+            )
+        )
     filename = f"msg-comparison-{selection.period.slug}"
     if output in ("csv", "xlsx"):
         header, rows = comparison_sheet(table)
