@@ -118,7 +118,8 @@ def ranked_bar_chart(
             orientation="h",
             marker={"color": colours},
             text=texts,
-            textposition="outside",
+            # With whiskers the labels go beyond them (the trace below), not over them.
+            textposition="none" if whiskers else "outside",
             cliponaxis=False,
             customdata=hovers,
             hovertemplate="%{y}: %{customdata}<extra></extra>",
@@ -137,6 +138,19 @@ def ranked_bar_chart(
             ),
         )
     )
+    if whiskers:
+        figure.add_trace(
+            go.Scatter(
+                x=[rate + reach for rate, reach in zip(rates, above, strict=True)],
+                y=labels,
+                mode="text",
+                text=texts,
+                textposition="middle right",
+                cliponaxis=False,
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     low, high = float(msg_average - std_dev), float(msg_average + std_dev)
     figure.add_vrect(x0=low, x1=high, fillcolor=BAND_COLOUR, line_width=0, layer="below")
     _layout(figure, title=title, subtitle=BAND_SHADING, height=130 + 26 * len(labels))

@@ -256,6 +256,7 @@ def funnel_limits(
 # -- Variation over time: XmR chart [MDC] ----------------------------------------------------
 
 XMR_CONSTANT = 2.66  # 3 / d2, d2 = 1.128 for moving ranges of two points [MDC]
+SCREEN_CONSTANT = 3.267  # D4 for moving ranges of two: NHSRplotthedots' outlier screen
 SHIFT_POINTS = 7  # [MDC]: seven or more consecutive points on one side of the mean
 TREND_POINTS = 7  # [MDC] as NHSRplotthedots implements it: seven points, each above
 #                   (below) the one before; DESIGN.md's "6 rising or falling" counts the six
@@ -282,16 +283,27 @@ class XmR:
         return self.outside | self.shift | self.trend | self.near_limits
 
 
-def xmr(values: np.ndarray) -> XmR:
-    """Return the XmR chart of the values (at least two, in time order) [MDC]:
-    mean, mean moving range (mean of |x_i - x_(i-1)|), limits mean ± 2.66 × mean moving range,
-    and the rules of NHSRplotthedots: a point outside the limits; 7 or more points in a row
-    above (or below) the mean — a point on the mean breaks the run; 7 or more points each
-    higher (lower) than the one before — an equal value breaks it; 2 of 3 points in a row
-    beyond two-thirds of the way to a limit (2 sigma) on the same side, not outside it."""
+def xmr(values: np.ndarray, *, baseline: int | None = None, screen: bool = True) -> XmR:
+    """Return the XmR chart of the values (at least two, in time order) [MDC].
+
+    The mean and the mean moving range (of |x_i - x_(i-1)|) come from the first `baseline`
+    values (all of them by default), as NHSRplotthedots' `fix_after_n_points` does, so that a
+    new point is judged against the process as it was, not one it has already pulled. With
+    `screen`, moving ranges above 3.267 × their mean are left out of it (NHSRplotthedots'
+    `screen_outliers`). Limits: mean ± 2.66 × mean moving range. The rules, over every value:
+    a point outside the limits; 7 or more points in a row above (or below) the mean — a point
+    on the mean breaks the run; 7 or more points each higher (lower) than the one before — an
+    equal value breaks it; 2 of 3 points in a row beyond two-thirds of the way to a limit
+    (2 sigma) but not outside it, all three on the same side of the mean.
+    """
     x = np.asarray(values, dtype=float)
-    mean = float(x.mean())
-    moving_range = float(np.abs(np.diff(x)).mean()) if x.size > 1 else 0.0
+    base = x[: baseline or x.size]
+    mean = float(base.mean())
+    ranges = np.abs(np.diff(base))
+    moving_range = float(ranges.mean()) if ranges.size else 0.0
+    if screen and ranges.size:
+        kept = ranges[ranges < SCREEN_CONSTANT * moving_range]
+        moving_range = float(kept.mean()) if kept.size else moving_range
     lower = mean - XMR_CONSTANT * moving_range
     upper = mean + XMR_CONSTANT * moving_range
     outside = (x > upper) | (x < lower)

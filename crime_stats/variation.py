@@ -17,7 +17,9 @@ from dateutil.relativedelta import relativedelta
 from crime_stats.display import shown
 from crime_stats.models import CSP, CrimeFigure, ReportingPeriod
 
-MIN_POINTS = 6  # fewer quarters than this draw no chart: the limits would mean little
+# The mean and limits come from every quarter before the latest (the baseline), and the latest
+# is judged against them; fewer than six baseline quarters draw no chart.
+MIN_POINTS = 7
 # NHSRplotthedots warns when limits rest on fewer than 12 points (ptd_add_short_group_warnings).
 SHORT_SERIES = 12
 
@@ -48,10 +50,10 @@ class SpcPoint:
         return [
             words
             for flagged, words in (
-                (self.outside, "outside the process limits"),
-                (self.shift, "part of a run of 7 on one side of the mean"),
-                (self.trend, "part of a run of 7 rising or falling"),
-                (self.near_limits, "2 of 3 close to a limit"),
+                (self.outside, "outside the limits"),
+                (self.shift, "shift: 7+ on one side"),
+                (self.trend, "trend: 7+ rising or falling"),
+                (self.near_limits, "2 of 3 near a limit"),
             )
             if flagged
         ]
@@ -70,9 +72,14 @@ class Spc:
     mean_moving_range: Decimal
 
     @property
+    def baseline(self) -> int:
+        """Return how many quarters the mean and limits come from: all but the latest."""
+        return len(self.points) - 1
+
+    @property
     def short(self) -> bool:
         """Return True when the limits rest on fewer than 12 quarters."""
-        return len(self.points) < SHORT_SERIES
+        return self.baseline < SHORT_SERIES
 
     @property
     def findings(self) -> list[str]:
@@ -145,7 +152,7 @@ def focus_spc(csp: CSP, category: str, up_to: datetime.date) -> Spc | None:
     from crime_stats import statistics  # scipy's import is paid only where it is used
     from crime_stats.uncertainty import decimal
 
-    chart = statistics.xmr([float(rate) for _, rate in quarters])
+    chart = statistics.xmr([float(rate) for _, rate in quarters], baseline=len(quarters) - 1)
     points = [
         SpcPoint(
             period=period,

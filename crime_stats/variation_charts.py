@@ -26,17 +26,10 @@ LIMIT_COLOUR = "#495057"
 
 
 def funnel_method(funnel: Funnel) -> str:
-    """Return the sentence stating how the funnel's limits were drawn."""
+    """Return the subtitle stating how the funnel's limits were drawn."""
     if funnel.adjusted:
-        return (
-            "Limits at 95% and 99.8% around the national rate, widened for over-dispersion "
-            "(Spiegelhalter 2005: additive random effects, tau² from z-scores Winsorised at "
-            "10%)."
-        )
-    return (
-        "Limits at 95% and 99.8% around the national rate from the Poisson distribution alone "
-        "(Spiegelhalter 2005), not widened for over-dispersion."
-    )
+        return "95% and 99.8% limits, widened for over-dispersion (Spiegelhalter 2005)"
+    return "95% and 99.8% Poisson limits, not widened for over-dispersion (Spiegelhalter 2005)"
 
 
 def funnel_chart(context: NationalContext, *, title: str) -> dict | None:
@@ -119,7 +112,9 @@ def funnel_chart(context: NationalContext, *, title: str) -> dict | None:
 def spc_chart(spc: Spc, *, title: str) -> dict:
     """Return the XmR chart: each quarter's rate, the mean and the process limits; quarters a
     rule flags are orange squares, named in the hover text and in the table beside it."""
-    labels = [plain(point.period.label) for point in spc.points]
+    labels = [
+        f"{point.period.start:%b}–{point.period.end:%b %Y}" for point in spc.points
+    ]  # short: twelve or twenty quarters must fit under the chart
     figure = go.Figure()
     for name, value, dash in (
         (f"Upper process limit ({shown(spc.upper)})", spc.upper, "dash"),
@@ -162,10 +157,15 @@ def spc_chart(spc: Spc, *, title: str) -> dict:
     _layout(
         figure,
         title=title,
-        subtitle="Orange squares: quarters a special-cause rule flags (Making Data Count)",
+        subtitle="Limits from the quarters before the latest; orange squares: special causes",
         height=420,
     )
-    figure.update_layout(showlegend=True, legend={"orientation": "h", "x": 0, "y": -0.3})
+    figure.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": -0.45},
+        margin={"b": 150},
+        height=470,
+    )
     figure.update_xaxes(type="category", automargin=True, tickangle=-45)
     figure.update_yaxes(
         title_text="Crimes per 1,000 population", gridcolor="#e9ecef", automargin=True

@@ -188,3 +188,25 @@ def test_xmr_flags_two_of_three_points_near_a_limit():
     chart = xmr(values)
     assert chart.near_limits.tolist() == [False] * 9 + [True, True, False]
     assert not chart.outside.any()
+
+
+def test_xmr_limits_from_a_baseline_judge_the_new_point_against_the_process_as_it_was():
+    values = np.array([10.0, 10.4, 9.8, 10.2, 9.9, 10.1, 10.0, 10.3, 13.0])
+    fixed = xmr(values, baseline=8)
+    # Mean and moving ranges of the first eight only: 10.0875; ranges 0.4, 0.6, 0.4, 0.3,
+    # 0.2, 0.1, 0.3: mean 0.3286, so the limits are 10.0875 ± 0.874.
+    assert fixed.mean == pytest.approx(10.0875)
+    assert fixed.mean_moving_range == pytest.approx(2.3 / 7)
+    assert fixed.outside.tolist() == [False] * 8 + [True]
+    # Left in the mean, the new point pulls it up and every earlier quarter looks "below".
+    assert xmr(values).shift.sum() == 8 and not fixed.shift.any()
+
+
+def test_xmr_screens_moving_ranges_above_3_267_times_their_mean():
+    values = np.array([10.0, 10.2, 10.0, 10.2, 10.0, 10.2, 10.0, 14.0, 10.0])
+    screened = xmr(values)
+    unscreened = xmr(values, screen=False)
+    # Ranges 0.2 ×6, 4.0, 4.0: mean 1.15; 4.0 is above 3.267 × 1.15 = 3.76, so the mean moving
+    # range of the rest is 0.2.
+    assert unscreened.mean_moving_range == pytest.approx(9.2 / 8)
+    assert screened.mean_moving_range == pytest.approx(0.2)
