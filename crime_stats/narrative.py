@@ -72,7 +72,15 @@ def headline(
     if against_average:
         sentences.append(against_average)
     sentences.append(_band(comparison, focus))
+    if focus.lower is None:
+        sentences.append(NO_COUNTS)
     return sentences + _missing(comparison)
+
+
+NO_COUNTS = (
+    "These figures were loaded as rates without offence counts, so no confidence interval can "
+    "be given and no change can be tested against chance."
+)
 
 
 def interval_words(row: ComparisonRow) -> str:

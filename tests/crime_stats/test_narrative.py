@@ -31,6 +31,8 @@ def test_2018_headlines_state_rate_position_fewer_and_change_against_the_average
         "91.4 to 101.5): better than the group as a whole, since a lower rate is better.",
         "Leicester's rate is in line with its group: within one standard deviation (25.5) of the "
         "MSG average (101.5).",
+        "These figures were loaded as rates without offence counts, so no confidence interval "
+        "can be given and no change can be tested against chance.",
     ]
 
 
