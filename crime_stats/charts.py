@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import plotly.graph_objects as go
-
 from crime_stats.display import shown
 from crime_stats.narrative import ordinal
+from crime_stats.plot import Figure, trace
 from crime_stats.selectors import ComparisonTable, TrendPoint
 
 FOCUS_COLOUR = "#1d3557"  # the portal's navy: 11.6:1 on white
@@ -55,7 +54,7 @@ def plain(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _layout(figure: go.Figure, *, title: str, subtitle: str, height: int) -> None:
+def _layout(figure: Figure, *, title: str, subtitle: str, height: int) -> None:
     figure.update_layout(
         template="none",
         title={
@@ -111,8 +110,9 @@ def ranked_bar_chart(
     above.insert(at, 0.0)
     below.insert(at, 0.0)
     whiskers = any(bar.lower is not None for bar in ordered)
-    figure = go.Figure(
-        go.Bar(
+    figure = Figure(
+        trace(
+            "bar",
             x=rates,
             y=labels,
             orientation="h",
@@ -140,7 +140,8 @@ def ranked_bar_chart(
     )
     if whiskers:
         figure.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[rate + reach for rate, reach in zip(rates, above, strict=True)],
                 y=labels,
                 mode="text",
@@ -180,9 +181,10 @@ def trend_chart(
     """
     upper = [float(average + sd) for average, sd in zip(msg_averages, std_devs, strict=True)]
     lower = [float(average - sd) for average, sd in zip(msg_averages, std_devs, strict=True)]
-    figure = go.Figure()
+    figure = Figure()
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(period_labels),
             y=upper,
             mode="lines",
@@ -192,7 +194,8 @@ def trend_chart(
         )
     )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(period_labels),
             y=lower,
             mode="lines",
@@ -204,7 +207,8 @@ def trend_chart(
         )
     )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(period_labels),
             y=[float(average) for average in msg_averages],
             mode="lines+markers",
@@ -216,7 +220,8 @@ def trend_chart(
         )
     )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(period_labels),
             y=[None if value is None else float(value) for value in focus_rates],
             mode="lines+markers+text",

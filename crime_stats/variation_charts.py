@@ -6,8 +6,6 @@ shows (crime_stats.display), and no markup from the database reaches plotly.
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 from crime_stats.charts import (
     AVERAGE_COLOUR,
     FOCUS_COLOUR,
@@ -17,6 +15,7 @@ from crime_stats.charts import (
 )
 from crime_stats.display import shown
 from crime_stats.national import Funnel, NationalContext
+from crime_stats.plot import Figure, trace
 from crime_stats.variation import Spc
 
 OTHER_COLOUR = "#adb5bd"
@@ -38,12 +37,13 @@ def funnel_chart(context: NationalContext, *, title: str) -> dict | None:
     funnel = context.funnel
     if funnel is None:
         return None
-    figure = go.Figure()
+    figure = Figure()
     styles = {"95%": "dash", "99.8%": "solid"}
     for name, (lower, upper) in funnel.limits.items():
         for side, values in (("upper", upper), ("lower", lower)):
             figure.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=funnel.grid,
                     y=values,
                     mode="lines",
@@ -55,7 +55,8 @@ def funnel_chart(context: NationalContext, *, title: str) -> dict | None:
                 )
             )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=[funnel.grid[0], funnel.grid[-1]],
             y=[float(funnel.national_rate)] * 2,
             mode="lines",
@@ -75,7 +76,8 @@ def funnel_chart(context: NationalContext, *, title: str) -> dict | None:
         if not points:
             continue
         figure.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[point.population for point in points],
                 y=[float(point.rate) for point in points],
                 mode="markers+text" if name == "Focus CSP" else "markers",
@@ -115,14 +117,15 @@ def spc_chart(spc: Spc, *, title: str) -> dict:
     labels = [
         f"{point.period.start:%b}–{point.period.end:%b %Y}" for point in spc.points
     ]  # short: twelve or twenty quarters must fit under the chart
-    figure = go.Figure()
+    figure = Figure()
     for name, value, dash in (
         (f"Upper process limit ({shown(spc.upper)})", spc.upper, "dash"),
         (f"Mean ({shown(spc.mean)})", spc.mean, "solid"),
         (f"Lower process limit ({shown(spc.lower)})", spc.lower, "dash"),
     ):
         figure.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=labels,
                 y=[float(value)] * len(labels),
                 mode="lines",
@@ -136,7 +139,8 @@ def spc_chart(spc: Spc, *, title: str) -> dict:
             )
         )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=labels,
             y=[float(point.rate) for point in spc.points],
             mode="lines+markers",
