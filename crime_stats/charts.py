@@ -54,7 +54,7 @@ def plain(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _layout(figure: Figure, *, title: str, subtitle: str, height: int) -> None:
+def apply_layout(figure: Figure, *, title: str, subtitle: str, height: int) -> None:
     figure.update_layout(
         template="none",
         title={
@@ -154,7 +154,7 @@ def ranked_bar_chart(
         )
     low, high = float(msg_average - std_dev), float(msg_average + std_dev)
     figure.add_vrect(x0=low, x1=high, fillcolor=BAND_COLOUR, line_width=0, layer="below")
-    _layout(figure, title=title, subtitle=BAND_SHADING, height=130 + 26 * len(labels))
+    apply_layout(figure, title=title, subtitle=BAND_SHADING, height=130 + 26 * len(labels))
     figure.update_layout(bargap=0.25)
     figure.update_yaxes(autorange="reversed", automargin=True, ticks="")
     figure.update_xaxes(
@@ -238,7 +238,7 @@ def trend_chart(
             hovertemplate=f"{plain(focus_label)}, %{{x}}: %{{customdata}}<extra></extra>",
         )
     )
-    _layout(figure, title=title, subtitle=BAND_SHADING, height=400)
+    apply_layout(figure, title=title, subtitle=BAND_SHADING, height=400)
     figure.update_layout(
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": -0.15, "traceorder": "reversed"},

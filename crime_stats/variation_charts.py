@@ -10,7 +10,7 @@ from crime_stats.charts import (
     AVERAGE_COLOUR,
     FOCUS_COLOUR,
     MEMBER_COLOUR,
-    _layout,
+    apply_layout,
     plain,
 )
 from crime_stats.display import shown
@@ -95,7 +95,7 @@ def funnel_chart(context: NationalContext, *, title: str) -> dict | None:
                 hovertemplate="%{customdata}<extra></extra>",
             )
         )
-    _layout(figure, title=title, subtitle=funnel_method(funnel), height=460)
+    apply_layout(figure, title=title, subtitle=funnel_method(funnel), height=460)
     figure.update_layout(
         showlegend=True, legend={"orientation": "h", "x": 0, "y": -0.2}, margin={"b": 110}
     )
@@ -158,7 +158,7 @@ def spc_chart(spc: Spc, *, title: str) -> dict:
             hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
-    _layout(
+    apply_layout(
         figure,
         title=title,
         subtitle="Limits from the quarters before the latest; orange squares: special causes",
