@@ -34,14 +34,14 @@ def with_uncertainty(rows: Sequence, now: Mapping[str, Counts], then: Mapping[st
     a count) plausible position ranges filled in. `now` and `then` map each CSP label to its
     (offences, population) in the period and in the previous comparable period."""
     rows = list(rows)
-    # scipy and statsmodels take a second or more to import: only pages with counts pay it.
-    from crime_stats import statistics
-
     with_count = [
         i for i, row in enumerate(rows) if row.rate is not None and _known(now.get(row.csp))
     ]
     updates: dict[int, dict] = {i: {} for i in with_count}
     if with_count:
+        # scipy and statsmodels take a second or more to import: only pages with counts pay it.
+        from crime_stats import statistics
+
         offences = np.array([now[rows[i].csp][0] for i in with_count], dtype=float)
         people = np.array([now[rows[i].csp][1] for i in with_count], dtype=float)
         lower, upper = statistics.rate_interval(offences, people)
