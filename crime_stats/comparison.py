@@ -19,7 +19,7 @@ calculation, so the rest of the group is still compared.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from crime_stats.display import rate_labels
@@ -227,6 +227,7 @@ def compare(
     previous: Sequence[MemberRate] | None = None,
     previous_rates: Mapping[str, Decimal | None] | None = None,
     previous_counts: Mapping[str, tuple[int | None, int | None]] | None = None,
+    uncertainty: bool = True,
 ) -> Comparison:
     """Return the comparison of `members` (the group as it stood in the period).
 
@@ -235,7 +236,8 @@ def compare(
     may add the previous rates of CSPs that were not members then, so that a CSP that joined
     still shows how its own rate changed; by default the previous group's rates are used.
     `previous_counts` does the same for their (offences, population), which the change test
-    needs.
+    needs. `uncertainty=False` skips intervals, tests and position ranges (an earlier column of
+    a table needs only its rates and average).
     """
     current = _ranked(members)
     average, spread = current.average, current.spread
@@ -245,6 +247,9 @@ def compare(
         earlier_rates = {member.csp: member.rate for member in previous}
         earlier_rates.update(previous_rates or {})
 
+    labels = rate_labels(
+        (member.csp, member.rate, current.positions.get(member.csp)) for member in members
+    )
     rows = []
     for member in members:
         rate = member.rate
@@ -263,16 +268,17 @@ def compare(
                 change=difference,
                 change_pct=percentage,
                 is_focus=member.csp == focus,
+                shown_rate=labels[member.csp],
             )
         )
-    labels = rate_labels((row.csp, row.rate, row.position) for row in rows)
-    rows = [replace(row, shown_rate=labels[row.csp]) for row in rows]
-    counts_now = {member.csp: (member.offences, member.population) for member in members}
-    counts_then = {}
-    if previous is not None:
-        counts_then = {member.csp: (member.offences, member.population) for member in previous}
-        counts_then.update(previous_counts or {})
-    rows = sorted(with_uncertainty(rows, counts_now, counts_then), key=_row_order)
+    if uncertainty:
+        counts_now = {member.csp: (member.offences, member.population) for member in members}
+        counts_then = {}
+        if previous is not None:
+            counts_then = {m.csp: (m.offences, m.population) for m in previous}
+            counts_then.update(previous_counts or {})
+        rows = with_uncertainty(rows, counts_now, counts_then)
+    rows.sort(key=_row_order)
 
     comparison = Comparison(focus=focus, rows=rows, msg_average=average, std_dev=spread)
     if before is None:

@@ -184,9 +184,14 @@ class _GroupFigures:
         return (figure[1], figure[2]) if figure else (None, None)
 
     def compare(
-        self, period: ReportingPeriod, known_periods: Sequence[ReportingPeriod]
+        self,
+        period: ReportingPeriod,
+        known_periods: Sequence[ReportingPeriod],
+        *,
+        uncertainty: bool = True,
     ) -> PeriodComparison:
-        """Return the period's comparison against the year before, each with its own group."""
+        """Return the period's comparison against the year before, each with its own group;
+        `uncertainty=False` leaves out intervals, tests and position ranges."""
         before = previous_comparable(period, known_periods)
         comparison = compare(
             focus=self.group.focus.label,
@@ -199,9 +204,10 @@ class _GroupFigures:
             ),
             previous_counts=(
                 {csp.label: self.counts(csp, before) for csp in self.csps.values()}
-                if before
+                if before and uncertainty
                 else None
             ),
+            uncertainty=uncertainty,
         )
         return PeriodComparison(period, before, comparison)
 
@@ -216,7 +222,9 @@ def comparison_table(
     known = list(ReportingPeriod.objects.all())
     spans = [p for p in same_span(period, known) if p.start <= period.start]
     figures = _GroupFigures.fetch(group, spans, category)
-    columns = [figures.compare(column, known) for column in spans]
+    # Only the chosen period shows intervals, tests and position ranges; earlier columns show
+    # their rates and averages.
+    columns = [figures.compare(column, known, uncertainty=column == period) for column in spans]
     current = columns[-1]
     members_by_column = [{row.csp for row in c.comparison.rows} for c in columns]
     csps = {csp.label: csp for csp in figures.csps.values()}

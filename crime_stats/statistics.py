@@ -149,11 +149,27 @@ def rank_ranges(
     population = np.asarray(populations, dtype=float)
     generator = np.random.default_rng(seed)
     simulated = generator.poisson(observed, size=(draws, observed.size)) / population
-    ranks = stats.rankdata(-simulated, method="min", axis=1)
+    ranks = _positions(simulated)
     tail = (1 - confidence) / 2 * 100
     low = np.percentile(ranks, tail, axis=0, method="lower")
     high = np.percentile(ranks, 100 - tail, axis=0, method="higher")
     return low.astype(int), high.astype(int)
+
+
+def _positions(rates: np.ndarray) -> np.ndarray:
+    """Return each row's positions, 1 = highest, ties sharing the better place (as the table
+    ranks): 1 + the number of strictly higher rates in the row, for every row at once.
+
+    Rows are made disjoint by an offset and searched in one sorted array, which is several
+    times faster than ranking row by row (scipy's rankdata) for 2,000 rows of 300 CSPs.
+    """
+    draws, size = rates.shape
+    offset = (np.arange(draws) * (float(rates.max()) + 1.0))[:, None]
+    shifted = rates + offset
+    ordered = np.sort(shifted, axis=1).ravel()
+    at_most = np.searchsorted(ordered, shifted.ravel(), side="right").reshape(draws, size)
+    at_most -= (np.arange(draws) * size)[:, None]
+    return size - at_most + 1
 
 
 # -- Funnel plot -----------------------------------------------------------------------------

@@ -210,3 +210,11 @@ def test_xmr_screens_moving_ranges_above_3_267_times_their_mean():
     # range of the rest is 0.2.
     assert unscreened.mean_moving_range == pytest.approx(9.2 / 8)
     assert screened.mean_moving_range == pytest.approx(0.2)
+
+
+def test_simulated_positions_rank_as_scipy_min_ranking_does_ties_included():
+    from crime_stats.statistics import _positions
+
+    rng = np.random.default_rng(1)
+    rates = rng.poisson(5, size=(200, 40)) / np.repeat([1000.0, 2000.0], 20)
+    assert (_positions(rates) == stats.rankdata(-rates, method="min", axis=1)).all()
