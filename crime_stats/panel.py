@@ -23,7 +23,7 @@ from crime_stats.narrative import (
     rank_range_words,
 )
 from crime_stats.national import ADJUSTED, FUNNEL_METHODS, NationalContext, national_context
-from crime_stats.selection import Selection, selection_from
+from crime_stats.query_string import Selection, selection_from
 from crime_stats.selectors import ComparisonTable, comparison_table
 from crime_stats.variation import Spc, focus_spc
 from crime_stats.variation_charts import funnel_chart, spc_chart
@@ -47,6 +47,14 @@ class CrimePanel:
     def bar_chart(self) -> dict | None:
         """Return the ranked bar chart of the period (built only when a page shows it)."""
         return table_bar_chart(self.table)
+
+    @property
+    def bar_chart_label(self) -> str:
+        """Return the ranked bar chart's accessible label."""
+        return (
+            f"Bar chart of each CSP's crimes per 1,000 in {self.selection.period.label}, "
+            "highest first, with the MSG average and its band marked"
+        )
 
     @cached_property
     def trend_chart(self) -> dict | None:
