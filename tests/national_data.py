@@ -16,6 +16,7 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from crime_stats.models import CSP, CrimeFigure, ReportingPeriod
+from generations.counters import CRIME, bump
 
 FIRST_QUARTER = datetime.date(2022, 4, 1)
 QUARTERS = 12
@@ -92,4 +93,5 @@ def build_national(*, focus_rise: bool = True) -> list[ReportingPeriod]:
                     )
                 )
     CrimeFigure.objects.bulk_create(figures)
+    bump(CRIME)  # bulk writes send no signals: retire the dashboard's cached sections
     return periods
