@@ -133,8 +133,8 @@ class Comparison:
 
     @property
     def shows_finer_rates(self) -> bool:
-        """Return True when some rate is shown to more than one decimal place to explain a tie."""
-        return any(len(row.shown_rate.partition(".")[2]) > 1 for row in self.rows)
+        """Return True when some rates are shown to a further decimal place to explain a tie."""
+        return len({len(row.shown_rate.partition(".")[2]) for row in self.counted}) > 1
 
     @property
     def focus_row(self) -> ComparisonRow | None:

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from crime_stats.comparison import ABOVE, BELOW, Comparison, ComparisonRow
 from crime_stats.display import (
-    NO_CHANGE,
     NO_SIGNIFICANT_CHANGE,
     REAL_FALL,
     REAL_RISE,
     direction,
     magnitude,
+    no_change,
+    places_words,
     rounded,
     rounds_to_zero,
     shown,
@@ -21,7 +22,8 @@ from crime_stats.display import (
 
 
 def one_dp(value: Decimal) -> str:
-    """Return the value rounded half-up to one decimal place, as the plan prints figures."""
+    """Return the value rounded half-up to one decimal place (as the plan prints figures), or to
+    the places of the table being written (crime_stats.display.precision)."""
     return shown(value)
 
 
@@ -114,7 +116,7 @@ def _rate(focus: ComparisonRow, period: str, previous_period: str | None, catego
         return f"{opening}, the same as in {previous_period}{verdict}."
     if rounds_to_zero(focus.change):
         return (
-            f"{opening}: {NO_CHANGE} from {one_dp(focus.previous_rate)} in {previous_period}"
+            f"{opening}: {no_change()} from {one_dp(focus.previous_rate)} in {previous_period}"
             f"{verdict}."
         )
     direction = "up" if focus.change > 0 else "down"
@@ -200,7 +202,7 @@ def _against_average(comparison: Comparison, focus: ComparisonRow) -> str | None
         # Shown to one decimal place the two changes are equal: a verdict would rest on
         # digits the reader cannot see.
         return (
-            f"{focus.name}'s change ({_movement(ours)}) was the same at one decimal place as "
+            f"{focus.name}'s change ({_movement(ours)}) was the same at {places_words()} as "
             f"{average}."
         )
     if ours < theirs:
@@ -217,7 +219,7 @@ def _against_average(comparison: Comparison, focus: ComparisonRow) -> str | None
 
 def _movement(percentage: Decimal) -> str:
     if rounds_to_zero(percentage):
-        return NO_CHANGE
+        return no_change()
     if percentage > 0:
         return f"a rise of {one_dp(percentage)}%"
     if percentage < 0:

@@ -13,7 +13,7 @@ from django.http import QueryDict
 
 from crime_stats.charts import focus_trend_chart, table_bar_chart
 from crime_stats.comparison import BAND_METHOD, ComparisonRow
-from crime_stats.display import shown
+from crime_stats.display import precision, shown
 from crime_stats.narrative import (
     average_change_line,
     focus_change_line,
@@ -62,6 +62,11 @@ class CrimePanel:
         return focus_trend_chart(
             self.table.trend, focus_label=self.table.group.focus.label, category=self.table.category
         )
+
+    def precision(self):
+        """Return a context in which figures are written as this table writes them (one
+        decimal place, or two for a category whose rates are all under 10 per 1,000)."""
+        return precision(self.table.places)
 
     @cached_property
     def national(self) -> NationalContext | None:

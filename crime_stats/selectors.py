@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from crime_stats.comparison import Comparison, ComparisonRow, MemberRate, compare
+from crime_stats.display import ONE_PLACE, places_for, precision
 from crime_stats.models import (
     ALL_CRIME,
     CSP,
@@ -58,6 +59,7 @@ class ComparisonTable:
     columns: list[PeriodComparison]  # every period of the same span up to `current`, oldest first
     rows: list[TableRow]
     narrative: list[str]
+    places: Decimal = ONE_PLACE  # how its figures are written (crime_stats.display.precision)
 
     @property
     def period(self) -> ReportingPeriod:
@@ -219,6 +221,20 @@ def comparison_table(
     known = list(ReportingPeriod.objects.all())
     spans = [p for p in same_span(period, known) if p.start <= period.start]
     figures = _GroupFigures.fetch(group, spans, category)
+    places = places_for(figure[0] for figure in figures.figures.values())
+    with precision(places):
+        return _table(group, period, category, known, spans, figures, places)
+
+
+def _table(
+    group: ComparisonGroup,
+    period: ReportingPeriod,
+    category: str,
+    known: list[ReportingPeriod],
+    spans: list[ReportingPeriod],
+    figures: _GroupFigures,
+    places: Decimal,
+) -> ComparisonTable:
     # Only the chosen period shows intervals, tests and position ranges; earlier columns show
     # their rates and averages.
     columns = [figures.compare(column, known, uncertainty=column == period) for column in spans]
@@ -240,7 +256,7 @@ def comparison_table(
         previous_period=previous.label if previous else None,
         category=category,
     )
-    return ComparisonTable(group, category, current, columns, rows, narrative)
+    return ComparisonTable(group, category, current, columns, rows, narrative, places)
 
 
 def _trend_point(column: PeriodComparison) -> TrendPoint:

@@ -119,3 +119,17 @@ def test_csv_and_excel_carry_the_intervals(client_for, chair, latest):
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     excel = next(row for row in values if row[0] == "Leicestershire - Leicester")
     assert excel[values[0].index("95% CI upper")] == document["focus"]["ci_upper"]
+
+
+def test_a_category_of_small_rates_is_written_to_two_places_everywhere(client_for, chair, latest):
+    # Robbery is about 0.4 per 1,000 a quarter: at one place every CSP would read 0.3 or 0.4.
+    client = client_for(chair)
+    query = {"period": latest.slug, "category": "Robbery"}
+    document = client.get(URL, {**query, "format": "json"}).json()
+    page = re.sub(r"\s+", " ", client.get(URL, query).content.decode())
+    focus = next(line.row for line in client.get(URL, query).context["rows"] if line.row.is_focus)
+    assert len(focus.shown_rate.partition(".")[2]) >= 2
+    assert focus.shown_rate == f"{document['focus']['rate']:.{len(focus.shown_rate) - 2}f}"
+    assert f"Leicester recorded {focus.shown_rate} crimes per 1,000" in page
+    assert f'"{focus.shown_rate} (' in page  # the ranked chart's label, the same string
+    assert "no change at two decimal places" in page or "no change at" not in page

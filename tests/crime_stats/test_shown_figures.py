@@ -64,5 +64,5 @@ def test_rates_that_show_alike_but_rank_apart_get_two_decimals_on_table_and_char
     figure.save()
     page = _text(client_for(chair).get("/comparison/"))
     assert "92.54" in page and "92.45" in page
-    assert "shown to two decimal places" in page
+    assert "shown to a further decimal place" in page
     assert '"92.54 (10th)"' in page or "92.54 (10th)" in page  # the chart's label, same string
