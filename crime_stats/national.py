@@ -8,13 +8,14 @@ group's members (the plan's data covers the Most Similar Group alone).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
 
 from crime_stats.comparison import positions
+from crime_stats.display import shown
 from crime_stats.models import CrimeFigure, ReportingPeriod
 
 # The funnel's limits are drawn through this many populations between the smallest and the
@@ -36,6 +37,12 @@ class NationalPoint:
     population: int | None
     is_focus: bool
     in_group: bool
+    label: str = ""  # the rate as the page's comparison table writes it (members only)
+
+    @property
+    def text(self) -> str:
+        """Return the rate as written: the comparison table's string, or shown to its places."""
+        return self.label or shown(self.rate)
 
     @property
     def has_count(self) -> bool:
@@ -101,11 +108,12 @@ def national_context(
     period: ReportingPeriod,
     category: str,
     focus: str,
-    members: Collection[str],
+    members: Mapping[str, str],
     method: str = ADJUSTED,
 ) -> NationalContext | None:
     """Return the national context of `focus` (a CSP label) in the period and category, or
-    None when no CSP outside `members` (labels) has a figure. One query."""
+    None when no CSP outside `members` has a figure. `members` maps each member's label to the
+    string its comparison table writes for its rate. One query."""
     rows = CrimeFigure.objects.filter(period=period, category=category).values_list(
         "csp__force", "csp__name", "rate", "offences", "population"
     )
@@ -118,6 +126,7 @@ def national_context(
             population=population,
             is_focus=f"{force} - {name}" == focus,
             in_group=f"{force} - {name}" in members,
+            label=members.get(f"{force} - {name}", ""),
         )
         for force, name, rate, offences, population in rows
     ]

@@ -77,7 +77,7 @@ class CrimePanel:
             period=selection.period,
             category=selection.category,
             focus=selection.group.focus.label,
-            members={row.csp for row in self.table.comparison.rows},
+            members={row.csp: row.shown_rate for row in self.table.comparison.rows},
             method=self.funnel_method,
         )
 
@@ -97,7 +97,11 @@ class CrimePanel:
     def spc(self) -> Spc | None:
         """Return the XmR chart of the focus CSP's quarterly rates, or None without quarters."""
         selection = self.selection
-        return focus_spc(selection.group.focus, selection.category, selection.period.end)
+        focus = self.focus
+        shown_as = {selection.period.pk: focus.shown_rate} if focus and focus.rate else {}
+        return focus_spc(
+            selection.group.focus, selection.category, selection.period.end, shown_as=shown_as
+        )
 
     @cached_property
     def spc_chart(self) -> dict | None:

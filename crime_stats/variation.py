@@ -43,6 +43,12 @@ class SpcPoint:
     shift: bool
     trend: bool
     near_limits: bool
+    label: str = ""  # the rate as the page's comparison table writes it, where it shows it
+
+    @property
+    def text(self) -> str:
+        """Return the rate as written: the comparison table's string, or shown to its places."""
+        return self.label or shown(self.rate)
 
     @property
     def flags(self) -> list[str]:
@@ -89,7 +95,7 @@ class Spc:
             if point.outside:
                 side = "above the upper" if point.rate > self.upper else "below the lower"
                 sentences.append(
-                    f"{point.period.label} ({shown(point.rate)}) is {side} process limit "
+                    f"{point.period.label} ({point.text}) is {side} process limit "
                     f"({shown(self.upper if point.rate > self.upper else self.lower)}): "
                     "a real change, not noise."
                 )
@@ -122,25 +128,28 @@ class Spc:
         if point.outside:
             side = "above" if point.rate > self.upper else "below"
             return (
-                f"The latest quarter ({point.period.label}, {shown(point.rate)}) is {side} the "
+                f"The latest quarter ({point.period.label}, {point.text}) is {side} the "
                 f"usual range ({shown(self.lower)} to {shown(self.upper)}): a real change, not "
                 "noise."
             )
         if point.flags:
             return (
-                f"The latest quarter ({point.period.label}, {shown(point.rate)}) is within the "
+                f"The latest quarter ({point.period.label}, {point.text}) is within the "
                 f"usual range but {', '.join(point.flags)}: a signal of real change."
             )
         return (
-            f"The latest quarter ({point.period.label}, {shown(point.rate)}) is within the "
+            f"The latest quarter ({point.period.label}, {point.text}) is within the "
             f"usual range ({shown(self.lower)} to {shown(self.upper)}): no sign of a real "
             "change."
         )
 
 
-def focus_spc(csp: CSP, category: str, up_to: datetime.date) -> Spc | None:
+def focus_spc(
+    csp: CSP, category: str, up_to: datetime.date, *, shown_as: dict[int, str] | None = None
+) -> Spc | None:
     """Return the XmR chart of the CSP's quarterly rates ending on or before `up_to`, or None
-    with fewer than six quarters. One query."""
+    with fewer than seven quarters. `shown_as` maps a period's id to the string the page's
+    comparison table writes for that rate, so the two agree. One query."""
     figures = (
         CrimeFigure.objects.filter(csp=csp, category=category, period__end__lte=up_to)
         .select_related("period")
@@ -161,6 +170,7 @@ def focus_spc(csp: CSP, category: str, up_to: datetime.date) -> Spc | None:
             shift=bool(chart.shift[i]),
             trend=bool(chart.trend[i]),
             near_limits=bool(chart.near_limits[i]),
+            label=(shown_as or {}).get(period.pk, ""),
         )
         for i, (period, rate) in enumerate(quarters)
     ]

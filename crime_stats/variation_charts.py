@@ -83,12 +83,10 @@ def funnel_chart(context: NationalContext, *, title: str) -> dict | None:
                 mode="markers+text" if name == "Focus CSP" else "markers",
                 name=name if name != "Focus CSP" else plain(points[0].csp),
                 marker={"color": colour, "symbol": symbol, "size": size},
-                text=[f"{plain(p.name)} {shown(p.rate)}" for p in points]
-                if name == "Focus CSP"
-                else None,
+                text=[f"{plain(p.name)} {p.text}" for p in points] if name == "Focus CSP" else None,
                 textposition="top center",
                 customdata=[
-                    f"{plain(p.csp)}: {shown(p.rate)} per 1,000 ({p.offences:,} offences, "
+                    f"{plain(p.csp)}: {p.text} per 1,000 ({p.offences:,} offences, "
                     f"population {p.population:,})"
                     for p in points
                 ],
@@ -152,8 +150,7 @@ def spc_chart(spc: Spc, *, title: str) -> dict:
                 "size": [11 if p.flags else 8 for p in spc.points],
             },
             customdata=[
-                f"{shown(p.rate)}" + (f" — {'; '.join(p.flags)}" if p.flags else "")
-                for p in spc.points
+                p.text + (f" — {'; '.join(p.flags)}" if p.flags else "") for p in spc.points
             ],
             hovertemplate="%{x}: %{customdata}<extra></extra>",
         )

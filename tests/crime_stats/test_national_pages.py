@@ -133,3 +133,6 @@ def test_a_category_of_small_rates_is_written_to_two_places_everywhere(client_fo
     assert f"Leicester recorded {focus.shown_rate} crimes per 1,000" in page
     assert f'"{focus.shown_rate} (' in page  # the ranked chart's label, the same string
     assert "no change at two decimal places" in page or "no change at" not in page
+    # The quarterly chart's table and the funnel's hover write the same figure the same way.
+    assert f'{latest.label}</th><td class="text-end">{focus.shown_rate}</td>' in page
+    assert f"Leicestershire - Leicester: {focus.shown_rate} per 1,000" in page
