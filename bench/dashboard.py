@@ -17,7 +17,9 @@ Then it measures, in the same run:
 - under `gunicorn slp_portal.wsgi` (2 workers, production settings, static files collected and
   served compressed by whitenoise), signed in as the chair through the real sign-in form: the
   dashboard's and `/healthz`'s median and 95th-percentile response times and their throughput
-  with 4 concurrent clients, and the dashboard's total transfer on first load.
+  with 4 concurrent clients, the first dashboard view after a progress update and after a crime
+  figure write (the cache misses) against a hit, with the workers sharing Redis, and the
+  dashboard's total transfer on first load.
 
 Run: DATABASE_URL=postgres://…/slp_bench_dashboard make bench-dashboard   (see bench/README.md)
 """
