@@ -1,154 +1,138 @@
-"""What the admin and the chair see of national data: implausible revisions need a tick, the
-publication's notes are kept with the batch and shown beside the CSPs they name, and periods
-before a group existed are not offered as empty comparisons."""
+"""With counts and populations for every CSP and quarter (tests/national_data.py): intervals,
+real change, position ranges, the funnel and the XmR chart on every page and export."""
 
-import datetime
-from decimal import Decimal
+import csv
+import io
+import json
+import math
+import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from openpyxl import load_workbook
+from scipy import stats
 
-from crime_stats.forms import IMPLAUSIBLE_UNCHECKED
-from crime_stats.importers import ImportOptions, parse_file, plan_import
-from crime_stats.importers.batches import commit_plan
-from crime_stats.importers.preview import PublicationNotesData, save_publication_notes
-from crime_stats.models import CSP, CrimeFigure, ForceNote, ImportBatch, ReportingPeriod
-from tests.crime_stats.import_files import (
-    ONS_HEADER,
-    OTHER_GROUPS,
-    POPULATION,
-    csv_bytes,
-    ons_rows,
-)
+from tests.national_data import build_national
 
 pytestmark = pytest.mark.django_db
-
-KENT_NOTE = (
-    "Kent: Due to ongoing IT issues, crime data for Maidstone, Medway, Tonbridge and Malling, "
-    "Dartford and Gravesham, and Tunbridge Wells are recorded under an unassigned CSP group "
-    "from 2024 onwards."
-)
-LEICESTER_NOTE = (
-    "Leicestershire: for the year ending March 2019, some offences in Leicester were recorded late."
-)
-NOTES = PublicationNotesData(
-    title="Police recorded crime by Community Safety Partnership",
-    updated=datetime.date(2026, 7, 23),
-    force_notes=[KENT_NOTE, LEICESTER_NOTE],
-    additional_notes=["Figures are provisional."],
-)
+URL = "/comparison/"
 
 
-def _leicester_2018() -> CrimeFigure:
-    return CrimeFigure.objects.get(
-        csp__name="Leicester", period__slug="apr-dec-2018", category="All crime"
-    )
+@pytest.fixture
+def latest(db):
+    return build_national()[-1]
 
 
-def test_a_revision_that_more_than_doubles_needs_the_tick_box(client_for, admin):
-    client = client_for(admin)
-    content = b"CSP,Period,Rate\nLeicester,April-December 2018,200\n"
-    client.post(
-        reverse("data_upload"),
-        {"file": SimpleUploadedFile("revision.csv", content), "category": "All crime"},
-    )
-    batch = ImportBatch.objects.latest("created_at")
-    page = client.get(reverse("data_batch", args=[batch.pk])).content.decode()
-    assert "1 revised rate more than doubles or halves" in page
-    assert "I have checked these" in page
-
-    refused = client.post(reverse("data_confirm", args=[batch.pk]))
-
-    assert refused.status_code == 400
-    assert IMPLAUSIBLE_UNCHECKED in refused.content.decode()
-    assert _leicester_2018().rate == Decimal("92.5")
-
-    client.post(reverse("data_confirm", args=[batch.pk]), {"checked_implausible": "on"})
-
-    assert _leicester_2018().rate == Decimal("200")
+def byar_or_exact(offences: int, population: int) -> tuple[float, float]:
+    """The PHE limits per 1,000, written out again here independently of the module."""
+    z = 1.959963984540054
+    if offences < 10:
+        low = stats.chi2.ppf(0.025, 2 * offences) / 2 if offences else 0.0
+        high = stats.chi2.ppf(0.975, 2 * offences + 2) / 2
+    else:
+        o = offences
+        low = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3
+        high = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * math.sqrt(o + 1))) ** 3
+    return low / population * 1000, high / population * 1000
 
 
-def test_a_revision_within_half_and_double_needs_no_tick(client_for, admin):
-    client = client_for(admin)
-    content = b"CSP,Period,Rate\nLeicester,April-December 2018,150\n"
-    client.post(
-        reverse("data_upload"),
-        {"file": SimpleUploadedFile("revision.csv", content), "category": "All crime"},
-    )
-    batch = ImportBatch.objects.latest("created_at")
-
-    client.post(reverse("data_confirm", args=[batch.pk]))
-
-    assert _leicester_2018().rate == Decimal("150")
-
-
-def _year_2018_19() -> bytes:
-    text = ONS_HEADER
-    for quarter in (1, 2, 3, 4):
-        for csp, force in (("Leicester", "Leicestershire"), ("Nottingham", "Nottinghamshire")):
-            text += ons_rows(csp, force, "2018/19", quarter, {"1": 500, "34B": 50, "28": 900,
-                                                             **OTHER_GROUPS})  # fmt: skip
-    return csv_bytes(text)
+def test_every_row_has_its_interval_equal_to_an_independent_recomputation(
+    client_for, chair, latest
+):
+    for category in ("All crime", "Robbery"):
+        document = (
+            client_for(chair)
+            .get(URL, {"format": "json", "period": latest.slug, "category": category})
+            .json()
+        )
+        for row in document["rows"]:
+            low, high = byar_or_exact(row["offences"], row["population"])
+            assert row["ci_lower"] == pytest.approx(low, abs=0.0006)
+            assert row["ci_upper"] == pytest.approx(high, abs=0.0006)
+            assert row["ci_lower"] < row["rate"] < row["ci_upper"]
+            assert row["change_verdict"] in {"real rise", "real fall", "no significant change"}
+            assert row["position_low"] <= row["position"] <= row["position_high"]
 
 
-def _import_with_notes() -> ImportBatch:
-    options = ImportOptions()
-    plan = plan_import(parse_file(_year_2018_19(), options, csv_bytes(POPULATION)), options)
-    plan.parsed.publication_notes = NOTES  # as the reader gives a Notes sheet
-    batch = ImportBatch.objects.create(file_name="prc-csp.ods", sha256="0" * 64, format="ons")
-    commit_plan(plan=plan, batch=batch, user=None)
-    save_publication_notes(batch, plan)
-    return batch
-
-
-def test_the_publications_notes_are_kept_with_the_batch_and_name_their_csps(client_for, admin):
-    batch = _import_with_notes()
-
-    kent, leicester = ForceNote.objects.filter(publication__batch=batch).order_by("pk")
-    assert sorted(csp.name for csp in kent.csps.all()) == [
-        "Dartford and Gravesham", "Maidstone", "Medway", "Tonbridge and Malling", "Tunbridge Wells",
-    ]  # fmt: skip
-    assert (kent.first_year, kent.last_year) == (2023, None)
-    assert [csp.name for csp in leicester.csps.all()] == ["Leicester"]
-    assert (leicester.first_year, leicester.last_year) == (2018, 2018)
-    page = client_for(admin).get(reverse("data_batch", args=[batch.pk])).content.decode()
-    assert "23 Jul 2026" in page and "Figures are provisional." in page
-    assert "Tonbridge and Malling" in page
-
-
-def test_a_force_note_is_shown_beside_the_csps_figures_for_that_year(client_for, chair):
-    _import_with_notes()
+def test_the_table_and_the_chart_show_the_same_interval_strings(client_for, chair, latest):
     client = client_for(chair)
-
-    page = client.get(reverse("comparison"), {"period": "apr-2018-mar-2019"}).content.decode()
-    same_year = client.get(reverse("comparison"), {"period": "apr-dec-2018"}).content.decode()
-    year_before = client.get(reverse("comparison"), {"period": "apr-dec-2017"}).content.decode()
-
-    assert 'href="#force-note-1"' in page and LEICESTER_NOTE in page
-    assert "applies to Leicestershire - Leicester in April 2018–March 2019" in page
-    assert KENT_NOTE not in page  # it names no CSP of the group
-    assert LEICESTER_NOTE in same_year  # April–December 2018 lies in 2018/19 too
-    assert LEICESTER_NOTE not in year_before
-
-
-def test_periods_before_the_group_existed_are_not_offered(client_for, chair):
-    period = ReportingPeriod.objects.create(
-        label="April 2011–March 2012", slug="apr-2011-mar-2012",
-        start=datetime.date(2011, 4, 1), end=datetime.date(2012, 3, 31),
-    )  # fmt: skip
-    CrimeFigure.objects.create(
-        csp=CSP.objects.get(name="Leicester"), period=period, rate=Decimal("90")
+    document = client.get(URL, {"format": "json", "period": latest.slug}).json()
+    focus = document["focus"]
+    page = re.sub(r"\s+", " ", client.get(URL, {"period": latest.slug}).content.decode())
+    interval = f"{focus['ci_lower']:.1f}–{focus['ci_upper']:.1f}"
+    row = re.search(r"Leicestershire - Leicester <span.*?</tr>", page).group(0)
+    assert interval in row and "real rise" in row
+    start = page.index('id="ranked-chart-data" type="application/json">') + len(
+        'id="ranked-chart-data" type="application/json">'
     )
+    figure = json.loads(page[start : page.index("</script>", start)])
+    hovers = figure["data"][0]["customdata"]
+    assert any(f"95% interval {interval}" in hover for hover in hovers)
+
+
+def test_the_focus_change_is_a_real_rise_in_cards_and_narrative(client_for, chair, latest):
+    page = re.sub(r"\s+", " ", client_for(chair).get("/", {"period": latest.slug}).content.decode())
+    assert "<strong>real rise</strong>" in page
+    assert "a real rise: significant at the 95% level, not chance" in page
+    assert "Allowing for chance:" in page
+    assert re.search(r"Nationally: \d+(st|nd|rd|th) of 30 CSPs", page)
+
+
+def test_the_funnel_lists_the_csps_outside_its_limits_and_states_its_method(
+    client_for, chair, latest
+):
     client = client_for(chair)
+    page = client.get(URL, {"period": latest.slug}).content.decode()
+    assert 'id="funnel-chart-outliers"' in page
+    assert "widened for over-dispersion" in page
+    document = client.get(URL, {"format": "json", "period": latest.slug}).json()
+    funnel = document["national"]["funnel"]
+    assert funnel["limits"] == "over-dispersed" and funnel["csps"] == 30
+    for outlier in funnel["outside_99_8"]:
+        assert outlier["csp"] in page
+        assert not outlier["lower"] <= outlier["rate"] <= outlier["upper"]
+    plain = client.get(URL, {"format": "json", "period": latest.slug, "funnel": "poisson"})
+    # Chance alone cannot explain how much CSPs differ: far more fall outside.
+    assert len(plain.json()["national"]["funnel"]["outside_99_8"]) > len(funnel["outside_99_8"])
 
-    page = client.get(reverse("comparison"))
-    asked = client.get(reverse("comparison"), {"period": "apr-2011-mar-2012"})
 
-    assert period not in page.context["selection"].periods
-    assert "1 period with figures before 1 April 2016 is not offered" in page.content.decode()
-    assert asked.status_code == 404
-    assert (
-        "The Leicester Most Similar Group is not defined for April 2011–March 2012: its first "
-        "members joined on 1 April 2016. Choose a later period."
-    ) in asked.content.decode()
+def test_the_xmr_chart_flags_the_last_quarter_in_words(client_for, chair, latest):
+    client = client_for(chair)
+    for url in (URL, "/", "/board-pack/"):
+        page = client.get(url, {"period": latest.slug}).content.decode()
+        assert "is above the usual range" in page, url
+        assert "above the upper process limit" in page, url
+        assert 'id="spc-chart-table"' in page and 'id="funnel-chart-outliers"' in page, url
+
+
+def test_csv_and_excel_carry_the_intervals(client_for, chair, latest):
+    client = client_for(chair)
+    document = client.get(URL, {"format": "json", "period": latest.slug}).json()
+    response = client.get(URL, {"format": "csv", "period": latest.slug})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = rows[0]
+    leicester = next(row for row in rows if row[0] == "Leicestershire - Leicester")
+    assert float(leicester[header.index("95% CI lower")]) == document["focus"]["ci_lower"]
+    assert leicester[header.index("Real change?")] == "real rise"
+    sheet = load_workbook(
+        io.BytesIO(client.get(URL, {"format": "xlsx", "period": latest.slug}).content)
+    ).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    excel = next(row for row in values if row[0] == "Leicestershire - Leicester")
+    assert excel[values[0].index("95% CI upper")] == document["focus"]["ci_upper"]
+
+
+def test_a_category_of_small_rates_is_written_to_two_places_everywhere(client_for, chair, latest):
+    # Robbery is about 0.4 per 1,000 a quarter: at one place every CSP would read 0.3 or 0.4.
+    client = client_for(chair)
+    query = {"period": latest.slug, "category": "Robbery"}
+    document = client.get(URL, {**query, "format": "json"}).json()
+    page = re.sub(r"\s+", " ", client.get(URL, query).content.decode())
+    focus = next(line.row for line in client.get(URL, query).context["rows"] if line.row.is_focus)
+    assert len(focus.shown_rate.partition(".")[2]) >= 2
+    assert focus.shown_rate == f"{document['focus']['rate']:.{len(focus.shown_rate) - 2}f}"
+    assert f"Leicester recorded {focus.shown_rate} crimes per 1,000" in page
+    assert f'"{focus.shown_rate} (' in page  # the ranked chart's label, the same string
+    assert "no change at two decimal places" in page or "no change at" not in page
+    # The quarterly chart's table and the funnel's hover write the same figure the same way.
+    assert f'{latest.label}</th><td class="text-end">{focus.shown_rate}</td>' in page
+    assert f"Leicestershire - Leicester: {focus.shown_rate} per 1,000" in page
