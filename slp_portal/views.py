@@ -18,6 +18,7 @@ from actions.spend import funding_lines
 from crime_stats.models import ImportBatch
 from crime_stats.panel import crime_panel
 from crime_stats.selection import NotFound
+from partnership.packs import pack_header
 from priorities.models import PlanVersion, WorkStream
 from slp_portal.dashboard import crime_section, data_state, delivery_section
 
@@ -58,6 +59,15 @@ PRINT_WIDTH = 680  # px: an A4 page's width inside 15 mm margins, so charts prin
 @require_GET
 def board_pack(request: HttpRequest) -> HttpResponse:
     """A printable pack for the board: crime headline and charts, delivery, attention, spend."""
+    context = board_pack_context(request)
+    if isinstance(context, HttpResponse):
+        return context
+    return render(request, "slp_portal/board_pack.html", context)
+
+
+def board_pack_context(request: HttpRequest, meeting=None) -> dict | HttpResponse:
+    """Return the board pack's context (or a 404 page for an unknown selection); with a
+    meeting, its top shows what changed since the meeting before it."""
     try:
         panel = crime_panel(request.GET)
     except NotFound as problem:
@@ -86,7 +96,7 @@ def board_pack(request: HttpRequest) -> HttpResponse:
             .order_by("work_stream__priority__letter", "due_date", "title"),
             "funding": _funding_by_work_stream(actions),
         }
-    return render(request, "slp_portal/board_pack.html", context)
+    return context | pack_header(request.user, timezone.localdate(), meeting)
 
 
 def _for_print(figure: dict | None) -> dict | None:

@@ -1,0 +1,72 @@
+"""Writes of the partnership app: meetings, issuing packs, duty progress, indicator values."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import User, can_read_everything
+from partnership.models import BoardMeeting, IssuedPack
+
+ALREADY_ISSUED = "The pack for this meeting was issued on {when}; an issued pack never changes."
+ONLY_ADMIN_OR_CHAIR = "Only an Admin or the Chair may do this."
+
+
+def require_admin_or_chair(user: User) -> None:
+    """Raise PermissionDenied unless the user is an Admin or the Chair."""
+    if not can_read_everything(user):
+        raise PermissionDenied(ONLY_ADMIN_OR_CHAIR)
+
+
+@transaction.atomic
+def meeting_create(
+    *, held_on: datetime.date, title: str, papers: str, created_by: User
+) -> BoardMeeting:
+    """Return a new board meeting; only an Admin or the Chair may create one."""
+    require_admin_or_chair(created_by)
+    meeting = BoardMeeting(held_on=held_on, title=title, papers=papers, created_by=created_by)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def pack_digest(html: str, content: dict) -> str:
+    """Return the SHA-256 of a pack's HTML and its content (canonical JSON)."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256((html + "\x00" + canonical).encode()).hexdigest()
+
+
+@transaction.atomic
+def pack_issue(*, meeting: BoardMeeting, html: str, content: dict, issued_by: User) -> IssuedPack:
+    """Return the meeting's pack frozen as `html` and `content`; refuses a second issue."""
+    require_admin_or_chair(issued_by)
+    existing = IssuedPack.objects.select_for_update().filter(meeting=meeting).first()
+    if existing is not None:
+        raise ValueError(ALREADY_ISSUED.format(when=f"{existing.issued_at:%-d %b %Y}"))
+    content = json.loads(json.dumps(content, default=_json_value))
+    pack = IssuedPack(
+        meeting=meeting,
+        issued_by=issued_by,
+        issued_at=timezone.now(),
+        html=html,
+        content=content,
+        sha256=pack_digest(html, content),
+    )
+    pack.full_clean()
+    pack.save()
+    return pack
+
+
+def _json_value(value: object) -> str:
+    """Return numbers and dates as the strings the pack shows (never floats)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value)

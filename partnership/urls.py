@@ -1,0 +1,14 @@
+from django.urls import path
+
+from partnership import views
+
+app_name = "partnership"
+
+urlpatterns = [
+    path("board/", views.meeting_list, name="meetings"),
+    path("board/changes/", views.compare_dates, name="compare"),
+    path("board/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("board/<int:pk>/changes/", views.meeting_changes_view, name="meeting_changes"),
+    path("board/<int:pk>/pack/", views.issued_pack, name="issued_pack"),
+    path("board/<int:pk>/pack.pdf", views.issued_pack_pdf, name="issued_pack_pdf"),
+]

@@ -1,0 +1,120 @@
+"""Board meetings and what changed between them; issued packs; statutory duties; outcomes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.roles import can_read_everything
+from partnership.changes import changes_between_days
+from partnership.forms import CompareForm, MeetingForm
+from partnership.models import BoardMeeting, IssuedPack
+from partnership.packs import changes_since_issue, meeting_changes
+from partnership.services import meeting_create
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """Every board meeting, newest first; Admin and Chair add one here."""
+    may_create = can_read_everything(request.user)
+    form = MeetingForm(request.POST or None) if may_create else None
+    if request.method == "POST":
+        if not may_create:
+            raise PermissionDenied
+        if form.is_valid():
+            meeting = meeting_create(**form.cleaned_data, created_by=request.user)
+            messages.success(request, f"Added {meeting}.")
+            return redirect("partnership:meeting", pk=meeting.pk)
+    meetings = BoardMeeting.objects.select_related("issued_pack")
+    return render(
+        request,
+        "partnership/meeting_list.html",
+        {"meetings": meetings, "form": form, "compare": CompareForm()},
+    )
+
+
+def _get_meeting(pk: int) -> BoardMeeting:
+    return get_object_or_404(BoardMeeting.objects.select_related("created_by"), pk=pk)
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A meeting: its papers, what changed since the previous one, and its pack."""
+    meeting = _get_meeting(pk)
+    pack = IssuedPack.objects.filter(meeting=meeting).select_related("issued_by").first()
+    return render(
+        request,
+        "partnership/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "previous": meeting.previous(),
+            "pack": pack,
+            "may_issue": can_read_everything(request.user) and pack is None,
+            "report": meeting_changes(meeting, request.user),
+        },
+    )
+
+
+@require_GET
+def meeting_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything that changed between the previous meeting and this one."""
+    meeting = _get_meeting(pk)
+    return render(
+        request,
+        "partnership/changes.html",
+        {
+            "meeting": meeting,
+            "previous": meeting.previous(),
+            "report": meeting_changes(meeting, request.user),
+        },
+    )
+
+
+@require_GET
+def compare_dates(request: HttpRequest) -> HttpResponse:
+    """What changed between any two dates (inclusive)."""
+    form = CompareForm(request.GET or None)
+    report = None
+    if form.is_valid():
+        report = changes_between_days(
+            form.cleaned_data["first"], form.cleaned_data["last"], request.user
+        )
+    return render(request, "partnership/changes.html", {"compare": form, "report": report})
+
+
+def _get_issued_pack(request: HttpRequest, pk: int) -> IssuedPack:
+    """Return the meeting's issued pack for Admin and Chair (403 for others, 404 if none)."""
+    if not can_read_everything(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        IssuedPack.objects.select_related("meeting", "issued_by"), meeting_id=pk
+    )
+
+
+@require_GET
+def issued_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pack exactly as issued, and how many things have changed since."""
+    pack = _get_issued_pack(request, pk)
+    return render(
+        request,
+        "partnership/issued_pack.html",
+        {"pack": pack, "since": changes_since_issue(pack, request.user)},
+    )
+
+
+@require_GET
+def issued_pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The issued pack as an A4 PDF, made on the server."""
+    from partnership.pdf import pdf_response
+
+    pack = _get_issued_pack(request, pk)
+    page = render(
+        request,
+        "partnership/issued_pack.html",
+        {"pack": pack, "since": None, "for_pdf": True},
+    ).content.decode()
+    name = f"slp-board-pack-{pack.meeting.held_on:%Y-%m-%d}.pdf"
+    return pdf_response(page, request, name)
