@@ -114,7 +114,8 @@ def issued_pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     page = render(
         request,
         "partnership/issued_pack.html",
-        {"pack": pack, "since": None, "for_pdf": True},
+        # No flash messages: the PDF must not carry (or use up) a message meant for the page.
+        {"pack": pack, "since": None, "for_pdf": True, "messages": []},
     ).content.decode()
     name = f"slp-board-pack-{pack.meeting.held_on:%Y-%m-%d}.pdf"
     return pdf_response(page, request, name)

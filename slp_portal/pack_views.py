@@ -44,6 +44,6 @@ def board_pack_pdf(request: HttpRequest) -> HttpResponse:
     if isinstance(context, HttpResponse):
         return context
     page = render_to_string(
-        "slp_portal/board_pack.html", context | {"for_pdf": True}, request=request
+        "slp_portal/board_pack.html", context | {"for_pdf": True, "messages": []}, request=request
     )
     return pdf_response(page, request, f"slp-board-pack-{context['generated']:%Y-%m-%d}.pdf")
