@@ -5,8 +5,12 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 
-from partnership.models import PAPERS_MAX_LENGTH, BoardMeeting
+from crime_stats.importers.readers import UnreadableFile
+from partnership.evidence import ACCEPTED, Evidence, checked_evidence
+from partnership.models import PAPERS_MAX_LENGTH, BoardMeeting, OccurrenceStatus
+from partnership.services import DONE_NEEDS_DATE
 
 LATER_THAN_END = "The first date must be on or before the last date."
 
@@ -57,4 +61,45 @@ class CompareForm(forms.Form):
         data = super().clean()
         if data.get("first") and data.get("last") and data["first"] > data["last"]:
             raise forms.ValidationError(LATER_THAN_END)
+        return data
+
+
+class OccurrenceForm(forms.Form):
+    """An occurrence's status and evidence: a link, an uploaded document, or both."""
+
+    status = forms.ChoiceField(choices=OccurrenceStatus.choices)
+    completed_on = forms.DateField(label="Done on", required=False, widget=DateInput())
+    evidence_link = forms.URLField(
+        label="Evidence link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where the published document is, for example on the council's website.",
+    )
+    evidence = forms.FileField(
+        label="Evidence document",
+        required=False,
+        help_text=f"A {ACCEPTED} file; Word documents: save as PDF first.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024)
+        self.fields["evidence"].help_text += f" At most {limit:,.0f} MB."
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save"))
+
+    def clean_evidence(self) -> Evidence | None:
+        upload = self.cleaned_data.get("evidence")
+        if upload is None:
+            return None
+        try:
+            return checked_evidence(upload)
+        except UnreadableFile as problem:
+            raise forms.ValidationError(f"{upload.name}: {problem}") from problem
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") == OccurrenceStatus.DONE and not data.get("completed_on"):
+            self.add_error("completed_on", DONE_NEEDS_DATE)
         return data

@@ -311,3 +311,30 @@ class IndicatorValue(models.Model):
         day = self.quarter_ends_on
         if day and (day.month, day.day) not in QUARTER_ENDS:
             raise ValidationError({"quarter_ends_on": NOT_A_QUARTER_END})
+
+
+class DutyReminderSent(models.Model):
+    """One duty occurrence named in one reminder to its owner: once as due soon, once overdue.
+
+    `send_update_reminders` may run hourly; these rows make each reminder go once.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duty_reminders"
+    )
+    occurrence = models.ForeignKey(
+        DutyOccurrence, on_delete=models.CASCADE, related_name="reminders"
+    )
+    overdue = models.BooleanField(help_text="Overdue when sent (otherwise due soon).")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Once as due soon and once as overdue, however often the command runs.
+            models.UniqueConstraint(
+                fields=["recipient", "occurrence", "overdue"], name="duty_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence} to {self.recipient}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import User
 from partnership.changes import ChangeReport, changes_between, changes_between_days
+from partnership.duties import duties_due
 from partnership.models import BoardMeeting, IssuedPack
 
 BODY_START = "<!-- pack:start -->"
@@ -124,6 +125,7 @@ def pack_header(user: User, today: datetime.date, meeting: BoardMeeting | None =
         )
     pack = latest_issued_pack()
     return {
+        "duties_due": duties_due(user, today),
         "pack_meeting": meeting,
         "pack_since_meeting": since,
         "pack_changes": changes,

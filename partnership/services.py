@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import User, can_read_everything
-from partnership.models import BoardMeeting, IssuedPack
+from accounts.roles import User, can_read_everything, is_admin
+from partnership.evidence import Evidence
+from partnership.models import BoardMeeting, DutyOccurrence, IssuedPack, OccurrenceStatus
 
 ALREADY_ISSUED = "The pack for this meeting was issued on {when}; an issued pack never changes."
 ONLY_ADMIN_OR_CHAIR = "Only an Admin or the Chair may do this."
@@ -70,3 +71,38 @@ def _json_value(value: object) -> str:
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     return str(value)
+
+
+NOT_YOURS = "Only an Admin or the occurrence's owner may record its progress."
+DONE_NEEDS_DATE = "Give the date it was done."
+
+
+def may_update_occurrence(user: User, occurrence: DutyOccurrence) -> bool:
+    """Return True for an Admin or the occurrence's owner."""
+    return is_admin(user) or (occurrence.owner_id is not None and occurrence.owner_id == user.pk)
+
+
+@transaction.atomic
+def occurrence_update(
+    *,
+    occurrence: DutyOccurrence,
+    user: User,
+    status: str,
+    completed_on: datetime.date | None,
+    evidence_link: str,
+    evidence: Evidence | None,
+) -> DutyOccurrence:
+    """Return the occurrence with its status and evidence recorded (history keeps the old)."""
+    if not may_update_occurrence(user, occurrence):
+        raise PermissionDenied(NOT_YOURS)
+    occurrence.status = status
+    occurrence.completed_on = completed_on if status == OccurrenceStatus.DONE else None
+    occurrence.evidence_link = evidence_link
+    if evidence is not None:
+        occurrence.evidence_name = evidence.name
+        occurrence.evidence_file = evidence.content
+        occurrence.evidence_sha256 = evidence.sha256
+    occurrence._history_user = user
+    occurrence.full_clean()
+    occurrence.save()
+    return occurrence

@@ -11,4 +11,7 @@ urlpatterns = [
     path("board/<int:pk>/changes/", views.meeting_changes_view, name="meeting_changes"),
     path("board/<int:pk>/pack/", views.issued_pack, name="issued_pack"),
     path("board/<int:pk>/pack.pdf", views.issued_pack_pdf, name="issued_pack_pdf"),
+    path("duties/", views.duty_list, name="duties"),
+    path("duties/<int:pk>/", views.duty_occurrence, name="duty_occurrence"),
+    path("duties/<int:pk>/evidence/", views.duty_evidence, name="duty_evidence"),
 ]

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import can_read_everything
 from partnership.changes import changes_between_days
-from partnership.forms import CompareForm, MeetingForm
-from partnership.models import BoardMeeting, IssuedPack
+from partnership.duties import duties_due
+from partnership.forms import CompareForm, MeetingForm, OccurrenceForm
+from partnership.models import BoardMeeting, Duty, DutyOccurrence, IssuedPack
 from partnership.packs import changes_since_issue, meeting_changes
-from partnership.services import meeting_create
+from partnership.services import may_update_occurrence, meeting_create, occurrence_update
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,3 +123,79 @@ def issued_pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     ).content.decode()
     name = f"slp-board-pack-{pack.meeting.held_on:%Y-%m-%d}.pdf"
     return pdf_response(page, request, name)
+
+
+@require_GET
+def duty_list(request: HttpRequest) -> HttpResponse:
+    """The duties register: overdue and due in the next 90 days, then every duty's basis."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "partnership/duties.html",
+        {
+            "due": duties_due(request.user, today),
+            "duties": Duty.objects.visible_to(request.user).prefetch_related(
+                Prefetch("occurrences", DutyOccurrence.objects.select_related("owner"))
+            ),
+            "today": today,
+        },
+    )
+
+
+def _get_occurrence(request: HttpRequest, pk: int) -> DutyOccurrence:
+    """Return an occurrence the user may see; a restricted one is a 404 to everyone else."""
+    return get_object_or_404(
+        DutyOccurrence.objects.visible_to(request.user).select_related("duty", "owner"), pk=pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def duty_occurrence(request: HttpRequest, pk: int) -> HttpResponse:
+    """One occurrence of a duty: its due date, owner and status, and its evidence."""
+    occurrence = _get_occurrence(request, pk)
+    may_update = may_update_occurrence(request.user, occurrence)
+    initial = {
+        "status": occurrence.status,
+        "completed_on": occurrence.completed_on,
+        "evidence_link": occurrence.evidence_link,
+    }
+    form = OccurrenceForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST":
+        if not may_update:
+            raise PermissionDenied
+        if form.is_valid():
+            occurrence_update(
+                occurrence=occurrence,
+                user=request.user,
+                status=form.cleaned_data["status"],
+                completed_on=form.cleaned_data["completed_on"],
+                evidence_link=form.cleaned_data["evidence_link"],
+                evidence=form.cleaned_data["evidence"],
+            )
+            messages.success(request, f"Saved {occurrence.duty.title}: {occurrence.label}.")
+            return redirect("partnership:duty_occurrence", pk=occurrence.pk)
+    return render(
+        request,
+        "partnership/duty_occurrence.html",
+        {
+            "occurrence": occurrence,
+            "form": form if may_update else None,
+            "overdue": occurrence.is_overdue(timezone.localdate()),
+            "history": occurrence.history.select_related("history_user")[:20],
+        },
+    )
+
+
+@require_GET
+def duty_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The occurrence's evidence document, as a download (never shown inline)."""
+    occurrence = _get_occurrence(request, pk)
+    if not occurrence.evidence_name:
+        raise Http404("No document has been uploaded for this occurrence.")
+    response = HttpResponse(
+        bytes(occurrence.evidence_file), content_type="application/octet-stream"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=occurrence.evidence_name
+    )
+    return response

@@ -18,6 +18,7 @@ from actions.spend import funding_lines
 from crime_stats.models import ImportBatch
 from crime_stats.panel import crime_panel
 from crime_stats.selection import NotFound
+from partnership.duties import duties_due
 from partnership.packs import pack_header
 from priorities.models import PlanVersion, WorkStream
 from slp_portal.dashboard import crime_section, data_state, delivery_section
@@ -49,7 +50,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "slp_portal/dashboard.html",
-        {"crime": crime, "delivery": delivery_section(request.user, state)},
+        {
+            "crime": crime,
+            "delivery": delivery_section(request.user, state),
+            "duties_due": duties_due(request.user, timezone.localdate()),
+        },
     )
 
 

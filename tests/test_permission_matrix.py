@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, ProgressUpdate
 from crime_stats.models import CrimeFigure, ImportBatch
+from partnership.models import DutyOccurrence
 from priorities.models import FundingAllocation, Priority, WorkStream
 from tests.partnership.helpers import board_meetings
 
@@ -103,6 +104,15 @@ MATRIX = {
     "partnership:issued_pack_pdf": ({"pk": "issued_meeting"}, signed_in(BOARD, 405)),
     "issue-pack": ({"pk": "meeting"}, signed_in(405, {**BOARD, "admin": 302, "chair": 302})),
     "board-pack-pdf": ({}, signed_in(200, 405)),
+    # Duties: everyone signed in reads the register (death reviews only Admin and Chair:
+    # tests/partnership/test_duties.py); an Admin or the occurrence's owner (here the lead)
+    # records progress; an empty POST answers with the form's errors.
+    "partnership:duties": ({}, signed_in(200, 405)),
+    "partnership:duty_occurrence": (
+        {"pk": "occurrence"},
+        signed_in(200, {**BOARD, "chair": 403, "lead": 200}),
+    ),
+    "partnership:duty_evidence": ({"pk": "occurrence"}, signed_in(200, 405)),
 }
 
 
@@ -131,8 +141,12 @@ def test_every_url_has_a_row():
 def _objects() -> dict[str, int]:
     action = Action.objects.get(title="Weapons amnesty bins")
     meetings = board_meetings(User.objects.get(username="chair"))
+    occurrence = DutyOccurrence.objects.get(duty__slug="svd-review")
+    occurrence.evidence_name, occurrence.evidence_file = "review.pdf", b"%PDF-1.7 review"
+    occurrence.save()
     return {
         **meetings,
+        "occurrence": occurrence.pk,
         "action": action.pk,
         "work_stream": action.work_stream_id,
         "priority": Priority.objects.get(version__slug="refresh-2019-20", letter="a").pk,
