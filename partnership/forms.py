@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -9,7 +11,13 @@ from django.conf import settings
 
 from crime_stats.importers.readers import UnreadableFile
 from partnership.evidence import ACCEPTED, Evidence, checked_evidence
-from partnership.models import PAPERS_MAX_LENGTH, BoardMeeting, OccurrenceStatus
+from partnership.models import (
+    NOT_A_QUARTER_END,
+    PAPERS_MAX_LENGTH,
+    QUARTER_ENDS,
+    BoardMeeting,
+    OccurrenceStatus,
+)
 from partnership.services import DONE_NEEDS_DATE
 
 LATER_THAN_END = "The first date must be on or before the last date."
@@ -103,3 +111,30 @@ class OccurrenceForm(forms.Form):
         if data.get("status") == OccurrenceStatus.DONE and not data.get("completed_on"):
             self.add_error("completed_on", DONE_NEEDS_DATE)
         return data
+
+
+class IndicatorValueForm(forms.Form):
+    """A local indicator's value for one quarter."""
+
+    quarter_ends_on = forms.DateField(
+        label="Quarter ending",
+        widget=DateInput(),
+        help_text="The last day of the quarter: 30 June, 30 September, 31 December or 31 March.",
+    )
+    value = forms.DecimalField(max_digits=14, decimal_places=3)
+    note = forms.CharField(
+        required=False, max_length=500, help_text="Anything the board should know."
+    )
+
+    def __init__(self, *args, unit: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if unit:
+            self.fields["value"].label = f"Value ({unit})"
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save the value"))
+
+    def clean_quarter_ends_on(self) -> datetime.date:
+        day = self.cleaned_data["quarter_ends_on"]
+        if (day.month, day.day) not in QUARTER_ENDS:
+            raise forms.ValidationError(NOT_A_QUARTER_END)
+        return day

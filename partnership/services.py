@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from accounts.roles import User, can_read_everything, is_admin
 from partnership.evidence import Evidence
-from partnership.models import BoardMeeting, DutyOccurrence, IssuedPack, OccurrenceStatus
+from partnership.models import (
+    BoardMeeting,
+    DutyOccurrence,
+    IndicatorSource,
+    IndicatorValue,
+    IssuedPack,
+    OccurrenceStatus,
+    OutcomeIndicator,
+)
 
 ALREADY_ISSUED = "The pack for this meeting was issued on {when}; an issued pack never changes."
 ONLY_ADMIN_OR_CHAIR = "Only an Admin or the Chair may do this."
@@ -106,3 +114,37 @@ def occurrence_update(
     occurrence.full_clean()
     occurrence.save()
     return occurrence
+
+
+NOT_THE_LEAD = "Only the priority's strategic lead or an Admin may enter its indicator values."
+CRIME_INDICATOR = "This indicator comes from the crime figures; load figures to update it."
+
+
+def may_record_value(user: User, indicator: OutcomeIndicator) -> bool:
+    """Return True for an Admin or the strategic lead of the indicator's priority."""
+    lead_id = indicator.priority.strategic_lead_id
+    return is_admin(user) or (lead_id is not None and lead_id == user.pk)
+
+
+@transaction.atomic
+def indicator_value_record(
+    *,
+    indicator: OutcomeIndicator,
+    user: User,
+    quarter_ends_on: datetime.date,
+    value: Decimal,
+    note: str,
+) -> IndicatorValue:
+    """Return the quarter's value, created or corrected (the history keeps the previous one)."""
+    if not may_record_value(user, indicator):
+        raise PermissionDenied(NOT_THE_LEAD)
+    if indicator.source != IndicatorSource.LOCAL:
+        raise ValueError(CRIME_INDICATOR)
+    record = IndicatorValue.objects.filter(
+        indicator=indicator, quarter_ends_on=quarter_ends_on
+    ).first() or IndicatorValue(indicator=indicator, quarter_ends_on=quarter_ends_on)
+    record.value, record.note, record.entered_by = value, note, user
+    record._history_user = user
+    record.full_clean()
+    record.save()
+    return record

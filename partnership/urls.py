@@ -14,4 +14,6 @@ urlpatterns = [
     path("duties/", views.duty_list, name="duties"),
     path("duties/<int:pk>/", views.duty_occurrence, name="duty_occurrence"),
     path("duties/<int:pk>/evidence/", views.duty_evidence, name="duty_evidence"),
+    path("priorities/<int:pk>/outcomes/", views.priority_outcomes, name="priority_outcomes"),
+    path("indicators/<int:pk>/record/", views.indicator_record, name="indicator_record"),
 ]

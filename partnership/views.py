@@ -12,12 +12,29 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import can_read_everything
+from actions.delivery import delivery_by_priority
+from actions.models import Action
 from partnership.changes import changes_between_days
 from partnership.duties import duties_due
-from partnership.forms import CompareForm, MeetingForm, OccurrenceForm
-from partnership.models import BoardMeeting, Duty, DutyOccurrence, IssuedPack
+from partnership.forms import CompareForm, IndicatorValueForm, MeetingForm, OccurrenceForm
+from partnership.models import (
+    BoardMeeting,
+    Duty,
+    DutyOccurrence,
+    IndicatorSource,
+    IssuedPack,
+    OutcomeIndicator,
+)
+from partnership.outcomes import indicator_chart, indicator_trends
 from partnership.packs import changes_since_issue, meeting_changes
-from partnership.services import may_update_occurrence, meeting_create, occurrence_update
+from partnership.services import (
+    indicator_value_record,
+    may_record_value,
+    may_update_occurrence,
+    meeting_create,
+    occurrence_update,
+)
+from priorities.models import Priority
 
 
 @require_http_methods(["GET", "POST"])
@@ -199,3 +216,74 @@ def duty_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         as_attachment=True, filename=occurrence.evidence_name
     )
     return response
+
+
+def _get_priority(pk: int) -> Priority:
+    """Return the priority. Like the priorities page, every priority's wording and outcomes are
+    open to everyone signed in; its actions and delivery figures are scoped to the reader."""
+    return get_object_or_404(Priority.objects.select_related("version", "strategic_lead"), pk=pk)
+
+
+@require_GET
+def priority_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The line of sight: each outcome indicator's trend beside the priority's actions' RAG
+    status and spend."""
+    priority = _get_priority(pk)
+    today = timezone.localdate()
+    delivery = next(
+        (
+            row
+            for row in delivery_by_priority(
+                version=priority.version, user=request.user, today=today
+            )
+            if row.priority.pk == priority.pk
+        ),
+        None,
+    )
+    trends = indicator_trends(priority)
+    actions = (
+        Action.objects.visible_to(request.user)
+        .for_priority(priority)
+        .with_overdue_flag(today)
+        .for_listing()
+        .order_by("work_stream__name", "due_date", "title")
+    )
+    return render(
+        request,
+        "partnership/priority_outcomes.html",
+        {
+            "priority": priority,
+            "trends": [
+                (trend, indicator_chart(trend), may_record_value(request.user, trend.indicator))
+                for trend in trends
+            ],
+            "delivery": delivery,
+            "actions": actions,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter (or correct) a local indicator's value for a quarter: its priority's lead or an
+    Admin."""
+    indicator = get_object_or_404(
+        OutcomeIndicator.objects.select_related("priority__version"), pk=pk
+    )
+    if not may_record_value(request.user, indicator):
+        raise PermissionDenied
+    if indicator.source != IndicatorSource.LOCAL:
+        raise Http404("This indicator comes from the crime figures.")
+    form = IndicatorValueForm(request.POST or None, unit=indicator.unit)
+    if request.method == "POST" and form.is_valid():
+        record = indicator_value_record(indicator=indicator, user=request.user, **form.cleaned_data)
+        messages.success(
+            request, f"Saved {indicator.name}: {record.value.normalize():f} {indicator.unit}."
+        )
+        return redirect("partnership:priority_outcomes", pk=indicator.priority_id)
+    values = indicator.values.select_related("entered_by").order_by("-quarter_ends_on")
+    return render(
+        request,
+        "partnership/indicator_record.html",
+        {"indicator": indicator, "form": form, "values": values},
+    )

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, ProgressUpdate
 from crime_stats.models import CrimeFigure, ImportBatch
-from partnership.models import DutyOccurrence
+from partnership.models import DutyOccurrence, OutcomeIndicator
 from priorities.models import FundingAllocation, Priority, WorkStream
 from tests.partnership.helpers import board_meetings
 
@@ -51,6 +51,7 @@ READER = {"admin": 200, "chair": 200, "lead": 200, "other_lead": 404, "owner": 2
 TWO_FACTOR = {"admin": 200, "chair": 302, "lead": 200, "other_lead": 200, "owner": 302}
 ADMIN_ONLY = {"admin": 200, "chair": 403, "lead": 403, "other_lead": 403, "owner": 403}
 CREATOR = {"admin": 200, "chair": 403, "lead": 200, "other_lead": 200, "owner": 403}
+D_LEAD = {"admin": 200, "chair": 403, "lead": 403, "other_lead": 200, "owner": 403}
 BOARD = {"admin": 200, "chair": 200, "lead": 403, "other_lead": 403, "owner": 403}
 
 # The URL name, its arguments (built from the demo data) and each role's statuses.
@@ -113,6 +114,10 @@ MATRIX = {
         signed_in(200, {**BOARD, "chair": 403, "lead": 200}),
     ),
     "partnership:duty_evidence": ({"pk": "occurrence"}, signed_in(200, 405)),
+    # Outcomes are open like the priorities page (actions on it scoped to the reader); only
+    # the priority's lead (priority d's: lead2) or an Admin enters a local indicator's value.
+    "partnership:priority_outcomes": ({"pk": "priority"}, signed_in(200, 405)),
+    "partnership:indicator_record": ({"pk": "indicator"}, signed_in(D_LEAD, D_LEAD)),
 }
 
 
@@ -147,6 +152,7 @@ def _objects() -> dict[str, int]:
     return {
         **meetings,
         "occurrence": occurrence.pk,
+        "indicator": OutcomeIndicator.objects.get(source="local", priority__letter="d").pk,
         "action": action.pk,
         "work_stream": action.work_stream_id,
         "priority": Priority.objects.get(version__slug="refresh-2019-20", letter="a").pk,

@@ -1,0 +1,140 @@
+"""Outcome indicators beside the work meant to move them: each indicator's values over time
+(crime figures for the focus CSP, or the quarterly values a lead enters), whether the latest
+meets its target, and which way it moved last."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import plotly.graph_objects as go
+
+from crime_stats.charts import FONT, plain
+from crime_stats.models import ComparisonGroup, CrimeFigure
+from partnership.models import Direction, IndicatorSource, IndicatorValue, OutcomeIndicator
+from priorities.models import Priority
+
+
+@dataclass(frozen=True)
+class Point:
+    """One value of an indicator: its label (period or quarter), the date it ends and value."""
+
+    label: str
+    ends_on: datetime.date
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorTrend:
+    """An indicator with its points, oldest first."""
+
+    indicator: OutcomeIndicator
+    points: list[Point]
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def movement(self) -> str:
+        """Return "better", "worse" or "no change" from the previous point to the latest (by
+        the indicator's direction), or "" with fewer than two points."""
+        if len(self.points) < 2:
+            return ""
+        before, after = self.points[-2].value, self.points[-1].value
+        if after == before:
+            return "no change"
+        lower = self.indicator.direction == Direction.LOWER
+        return "better" if (after < before) == lower else "worse"
+
+    @property
+    def meets_target(self) -> bool | None:
+        """Return whether the latest value meets the target (None without both)."""
+        latest, target = self.latest, self.indicator.target
+        if latest is None or target is None:
+            return None
+        if self.indicator.direction == Direction.LOWER:
+            return latest.value <= target
+        return latest.value >= target
+
+
+def indicator_trends(priority: Priority) -> list[IndicatorTrend]:
+    """Return each of the priority's indicators with its points, in three queries: the
+    indicators, the focus CSP's figures in their categories, and the local values."""
+    indicators = list(OutcomeIndicator.objects.filter(priority=priority))
+    group = ComparisonGroup.objects.select_related("focus").first()
+    categories = {i.category for i in indicators if i.source == IndicatorSource.CRIME}
+    figures: dict[str, list[Point]] = {category: [] for category in categories}
+    if group and categories:
+        rows = (
+            CrimeFigure.objects.filter(csp=group.focus, category__in=categories)
+            .select_related("period")
+            .order_by("period__start", "period__end")
+        )
+        for figure in rows:
+            figures[figure.category].append(
+                Point(figure.period.label, figure.period.end, figure.rate)
+            )
+    values: dict[int, list[Point]] = {i.pk: [] for i in indicators}
+    for value in IndicatorValue.objects.filter(indicator__in=indicators).order_by(
+        "quarter_ends_on"
+    ):
+        values[value.indicator_id].append(
+            Point(
+                f"Quarter to {value.quarter_ends_on:%-d %b %Y}", value.quarter_ends_on, value.value
+            )
+        )
+    return [
+        IndicatorTrend(
+            indicator,
+            figures[indicator.category]
+            if indicator.source == IndicatorSource.CRIME
+            else values[indicator.pk],
+        )
+        for indicator in indicators
+    ]
+
+
+def indicator_chart(trend: IndicatorTrend) -> dict | None:
+    """Return a line chart of the indicator's values with its target, or None without values."""
+    if not trend.points:
+        return None
+    indicator = trend.indicator
+    labels = [point.label for point in trend.points]
+    figure = go.Figure(
+        go.Scatter(
+            x=labels,
+            y=[float(point.value) for point in trend.points],
+            mode="lines+markers+text",
+            name=plain(indicator.name),
+            text=[f"{point.value.normalize():f}" for point in trend.points],
+            textposition="top center",
+            line={"color": "#1d3557"},
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    if indicator.target is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=[float(indicator.target)] * len(labels),
+                mode="lines",
+                name=f"Target {indicator.target.normalize():f} "
+                f"({indicator.get_direction_display().lower()})",
+                line={"color": "#b02a37", "dash": "dash"},
+                hoverinfo="skip",
+            )
+        )
+    figure.update_layout(
+        template="none",
+        title={"text": plain(f"{indicator.name} ({indicator.unit})"), "x": 0, "font": {"size": 14}},
+        font=FONT,
+        height=300,
+        margin={"l": 50, "r": 20, "t": 50, "b": 60},
+        legend={"orientation": "h", "x": 0, "y": -0.25},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    figure.update_yaxes(gridcolor="#e9ecef", rangemode="tozero")
+    return figure.to_plotly_json()
