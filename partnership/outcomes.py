@@ -59,6 +59,12 @@ class IndicatorTrend:
         return latest.value >= target
 
 
+def quarter_label(ends_on: datetime.date) -> str:
+    """Return a quarter's months and year from its last day: 31 Mar 2020 → "Jan–Mar 2020"."""
+    first_month = datetime.date(ends_on.year, ends_on.month - 2, 1)
+    return f"{first_month:%b}–{ends_on:%b %Y}"
+
+
 def indicator_trends(priority: Priority) -> list[IndicatorTrend]:
     """Return each of the priority's indicators with its points, in three queries: the
     indicators, the focus CSP's figures in their categories, and the local values."""
@@ -81,9 +87,7 @@ def indicator_trends(priority: Priority) -> list[IndicatorTrend]:
         "quarter_ends_on"
     ):
         values[value.indicator_id].append(
-            Point(
-                f"Quarter to {value.quarter_ends_on:%-d %b %Y}", value.quarter_ends_on, value.value
-            )
+            Point(quarter_label(value.quarter_ends_on), value.quarter_ends_on, value.value)
         )
     return [
         IndicatorTrend(
@@ -128,13 +132,18 @@ def indicator_chart(trend: IndicatorTrend) -> dict | None:
         )
     figure.update_layout(
         template="none",
-        title={"text": plain(f"{indicator.name} ({indicator.unit})"), "x": 0, "font": {"size": 14}},
+        title={"text": plain(indicator.name), "x": 0, "font": {"size": 14}},
         font=FONT,
         height=300,
-        margin={"l": 50, "r": 20, "t": 50, "b": 60},
+        margin={"l": 50, "r": 60, "t": 50, "b": 60},
         legend={"orientation": "h", "x": 0, "y": -0.25},
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
-    figure.update_yaxes(gridcolor="#e9ecef", rangemode="tozero")
+    # Room above the highest value for its label.
+    highest = max([point.value for point in trend.points] + [indicator.target or 0])
+    figure.update_yaxes(
+        gridcolor="#e9ecef", range=[0, float(highest) * 1.2], title=plain(indicator.unit)
+    )
+    figure.update_xaxes(automargin=True)
     return figure.to_plotly_json()
