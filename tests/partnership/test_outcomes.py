@@ -43,6 +43,7 @@ def test_the_lead_records_a_quarter_and_the_page_shows_it(client_for, other_lead
     text = page.content.decode()
     assert "Latest: <strong>27.4 %</strong> (Jan–Mar 2020)" in text
     assert "better than the value before; meets the target" in text
+    assert f'id="indicator-chart-{indicator.pk}"' in text
     # Entering the quarter again corrects it; history keeps the old value.
     client.post(url, {"quarter_ends_on": "2020-03-31", "value": "29", "note": "Corrected"})
     saved.refresh_from_db()
