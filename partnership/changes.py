@@ -362,6 +362,7 @@ def _spend(start, end, user) -> list[Change]:
             "action__work_stream__priority_id",
             "action__work_stream__priority__letter",
             "action__work_stream__priority__version__name",
+            "action__work_stream__priority__version_id",
         )
         .annotate(total=Sum("spend"))
         .order_by(
@@ -376,7 +377,9 @@ def _spend(start, end, user) -> list[Change]:
             f"({row['action__work_stream__priority__version__name']})",
             detail=f"£{row['total']:,.2f} logged",
             who="",
-            url=f"{reverse('actions:tracker')}?priority={row['action__work_stream__priority_id']}",
+            url=f"{reverse('actions:tracker')}"
+            f"?version={row['action__work_stream__priority__version_id']}"
+            f"&priority={row['action__work_stream__priority_id']}",
         )
         for row in rows
         if row["total"]

@@ -159,6 +159,18 @@ def test_changes_between_two_dates_equal_an_independent_list(admin, chair, lead,
     assert before != after  # the revision moved Leicester: the test would see a wrong replay
 
 
+def test_every_change_links_to_a_page_that_opens(client_for, admin, chair, owner):
+    revise_leicester("110.0", when=at(1), admin=admin)
+    log(
+        Action.objects.get(title="Weapons amnesty bins"), owner, status="red", spend="5", when=at(2)
+    )
+    report = changes_between_days(None, LAST_DAY, chair)
+    client = client_for(chair)
+    assert {c.kind for c in report.changes} >= {Kind.FIGURES, Kind.CREATED, Kind.SPEND}
+    for url in {change.url for change in report.changes}:
+        assert client.get(url).status_code == 200, url
+
+
 def test_a_lead_sees_figures_but_not_another_priority_s_delivery(admin, other_lead, owner):
     revise_leicester("110.0", when=at(1), admin=admin)
     amnesty = Action.objects.get(title="Weapons amnesty bins")  # priority a
