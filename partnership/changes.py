@@ -21,7 +21,7 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import User, is_admin
+from accounts.roles import AnyUser, is_admin
 from actions.models import Action, ProgressUpdate, RagStatus, readable_priorities
 from crime_stats.comparison import MemberRate, compare
 from crime_stats.models import (
@@ -97,7 +97,7 @@ def day_start(day: datetime.date) -> datetime.datetime:
 
 
 def changes_between_days(
-    first_day: datetime.date | None, last_day: datetime.date, user: User
+    first_day: datetime.date | None, last_day: datetime.date, user: AnyUser
 ) -> ChangeReport:
     """Return what changed from the start of `first_day` (or the beginning) to the end of
     `last_day`, as `user` may see it."""
@@ -106,7 +106,7 @@ def changes_between_days(
 
 
 def changes_between(
-    start: datetime.datetime | None, end: datetime.datetime, user: User
+    start: datetime.datetime | None, end: datetime.datetime, user: AnyUser
 ) -> ChangeReport:
     """Return every change recorded at or after `start` (None: since records began) and before
     `end`, as `user` may see it: figures for everyone, delivery for the priorities they read."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from accounts.roles import User
+from accounts.roles import AnyUser
 from partnership.models import DutyOccurrence
 
 HORIZON_DAYS = 90
@@ -21,7 +21,7 @@ class DutiesDue:
     due: list[DutyOccurrence]
 
 
-def duties_due(user: User, today: datetime.date, days: int = HORIZON_DAYS) -> DutiesDue:
+def duties_due(user: AnyUser, today: datetime.date, days: int = HORIZON_DAYS) -> DutiesDue:
     """Return what is overdue and what is due within `days` of `today`, in two queries."""
     visible = DutyOccurrence.objects.visible_to(user).for_listing()
     return DutiesDue(

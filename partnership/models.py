@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import User, can_read_everything
+from accounts.roles import AnyUser, can_read_everything
 from priorities.models import Priority
 
 PAPERS_MAX_LENGTH = 5000
@@ -95,7 +95,7 @@ class Cadence(models.TextChoices):
 
 
 class DutyQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> DutyQuerySet:
+    def visible_to(self, user: AnyUser) -> DutyQuerySet:
         """Return the duties the user may see: restricted ones (Domestic Homicide / Domestic
         Abuse Related Death Reviews) only for Admin and Chair."""
         if not user.is_authenticated:
@@ -155,7 +155,7 @@ class OccurrenceStatus(models.TextChoices):
 
 
 class DutyOccurrenceQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> DutyOccurrenceQuerySet:
+    def visible_to(self, user: AnyUser) -> DutyOccurrenceQuerySet:
         """Return the occurrences of the duties the user may see (`Duty.objects.visible_to`)."""
         return self.filter(duty__in=Duty.objects.visible_to(user))
 

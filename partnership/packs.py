@@ -11,7 +11,7 @@ import datetime
 
 from django.utils import timezone
 
-from accounts.roles import User
+from accounts.roles import AnyUser
 from partnership.changes import ChangeReport, changes_between, changes_between_days
 from partnership.duties import duties_due
 from partnership.models import BoardMeeting, IssuedPack
@@ -96,12 +96,12 @@ def latest_issued_pack() -> IssuedPack | None:
     return IssuedPack.objects.select_related("meeting").first()
 
 
-def changes_since_issue(pack: IssuedPack, user: User) -> ChangeReport:
+def changes_since_issue(pack: IssuedPack, user: AnyUser) -> ChangeReport:
     """Return what changed from the moment `pack` was issued until now."""
     return changes_between(pack.issued_at, timezone.now(), user)
 
 
-def meeting_changes(meeting: BoardMeeting, user: User) -> ChangeReport:
+def meeting_changes(meeting: BoardMeeting, user: AnyUser) -> ChangeReport:
     """Return what changed since the previous meeting (the day after it) up to this one's day,
     or since records began for the first meeting."""
     previous = meeting.previous()
@@ -109,7 +109,7 @@ def meeting_changes(meeting: BoardMeeting, user: User) -> ChangeReport:
     return changes_between_days(first_day, meeting.held_on, user)
 
 
-def pack_header(user: User, today: datetime.date, meeting: BoardMeeting | None = None) -> dict:
+def pack_header(user: AnyUser, today: datetime.date, meeting: BoardMeeting | None = None) -> dict:
     """Return what the top of a pack shows: for a meeting's pack, what changed since the
     previous meeting up to it; otherwise what changed since the last meeting before today. Also
     the latest issued pack and how many things changed since it was issued."""

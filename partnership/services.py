@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import User, can_read_everything, is_admin
+from accounts.roles import AnyUser, can_read_everything, is_admin
 from partnership.evidence import Evidence
 from partnership.models import (
     BoardMeeting,
@@ -27,7 +27,7 @@ ALREADY_ISSUED = "The pack for this meeting was issued on {when}; an issued pack
 ONLY_ADMIN_OR_CHAIR = "Only an Admin or the Chair may do this."
 
 
-def require_admin_or_chair(user: User) -> None:
+def require_admin_or_chair(user: AnyUser) -> None:
     """Raise PermissionDenied unless the user is an Admin or the Chair."""
     if not can_read_everything(user):
         raise PermissionDenied(ONLY_ADMIN_OR_CHAIR)
@@ -35,7 +35,7 @@ def require_admin_or_chair(user: User) -> None:
 
 @transaction.atomic
 def meeting_create(
-    *, held_on: datetime.date, title: str, papers: str, created_by: User
+    *, held_on: datetime.date, title: str, papers: str, created_by: AnyUser
 ) -> BoardMeeting:
     """Return a new board meeting; only an Admin or the Chair may create one."""
     require_admin_or_chair(created_by)
@@ -52,7 +52,9 @@ def pack_digest(html: str, content: dict) -> str:
 
 
 @transaction.atomic
-def pack_issue(*, meeting: BoardMeeting, html: str, content: dict, issued_by: User) -> IssuedPack:
+def pack_issue(
+    *, meeting: BoardMeeting, html: str, content: dict, issued_by: AnyUser
+) -> IssuedPack:
     """Return the meeting's pack frozen as `html` and `content`; refuses a second issue."""
     require_admin_or_chair(issued_by)
     existing = IssuedPack.objects.select_for_update().filter(meeting=meeting).first()
@@ -85,7 +87,7 @@ NOT_YOURS = "Only an Admin or the occurrence's owner may record its progress."
 DONE_NEEDS_DATE = "Give the date it was done."
 
 
-def may_update_occurrence(user: User, occurrence: DutyOccurrence) -> bool:
+def may_update_occurrence(user: AnyUser, occurrence: DutyOccurrence) -> bool:
     """Return True for an Admin or the occurrence's owner."""
     return is_admin(user) or (occurrence.owner_id is not None and occurrence.owner_id == user.pk)
 
@@ -94,7 +96,7 @@ def may_update_occurrence(user: User, occurrence: DutyOccurrence) -> bool:
 def occurrence_update(
     *,
     occurrence: DutyOccurrence,
-    user: User,
+    user: AnyUser,
     status: str,
     completed_on: datetime.date | None,
     evidence_link: str,
@@ -120,7 +122,7 @@ NOT_THE_LEAD = "Only the priority's strategic lead or an Admin may enter its ind
 CRIME_INDICATOR = "This indicator comes from the crime figures; load figures to update it."
 
 
-def may_record_value(user: User, indicator: OutcomeIndicator) -> bool:
+def may_record_value(user: AnyUser, indicator: OutcomeIndicator) -> bool:
     """Return True for an Admin or the strategic lead of the indicator's priority."""
     lead_id = indicator.priority.strategic_lead_id
     return is_admin(user) or (lead_id is not None and lead_id == user.pk)
@@ -130,7 +132,7 @@ def may_record_value(user: User, indicator: OutcomeIndicator) -> bool:
 def indicator_value_record(
     *,
     indicator: OutcomeIndicator,
-    user: User,
+    user: AnyUser,
     quarter_ends_on: datetime.date,
     value: Decimal,
     note: str,
