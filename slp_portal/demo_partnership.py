@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from lib.financial_year import financial_year_label, financial_year_of
 from partnership.models import (
     Direction,
     Duty,
@@ -73,11 +74,6 @@ INDICATORS = [
 ]
 
 
-def _financial_year(day: datetime.date) -> str:
-    first = day.year if day.month >= 4 else day.year - 1
-    return f"{first}/{(first + 1) % 100:02d}"
-
-
 def load_partnership_demo(users: dict[str, User], counts: Counter) -> None:
     """Add the demo duty occurrences and outcome indicators, changing only what differs."""
     today = timezone.localdate()
@@ -88,7 +84,7 @@ def load_partnership_demo(users: dict[str, User], counts: Counter) -> None:
             counts,
             {
                 "duty": Duty.objects.get(slug=slug),
-                "label": label.format(year=_financial_year(today)),
+                "label": label.format(year=financial_year_label(financial_year_of(today))),
             },
             {
                 "due_on": due,
