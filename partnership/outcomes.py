@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from crime_stats.charts import FONT, plain
 from crime_stats.models import ComparisonGroup, CrimeFigure
 from partnership.models import Direction, IndicatorSource, IndicatorValue, OutcomeIndicator
+from partnership.spc import MIN_VALUES, ProcessLimits, process_limits
 from priorities.models import Priority
 
 
@@ -49,6 +50,25 @@ class IndicatorTrend:
         return "better" if (after < before) == lower else "worse"
 
     @property
+    def limits(self) -> ProcessLimits | None:
+        """Return the XmR chart of the values (partnership/spc.py), or None with too few."""
+        return process_limits([point.value for point in self.points])
+
+    @property
+    def signals(self) -> list[str]:
+        """Return each special-cause signal in words, naming the values' labels."""
+        limits = self.limits
+        if limits is None:
+            return []
+        words = [f"{self.points[i].label} is outside the limits" for i in limits.outside]
+        words += [
+            f"{last - first + 1} values in a row on one side of the mean, "
+            f"{self.points[first].label} to {self.points[last].label}"
+            for first, last in limits.runs
+        ]
+        return words
+
+    @property
     def meets_target(self) -> bool | None:
         """Return whether the latest value meets the target (None without both)."""
         latest, target = self.latest, self.indicator.target
@@ -57,6 +77,9 @@ class IndicatorTrend:
         if self.indicator.direction == Direction.LOWER:
             return latest.value <= target
         return latest.value >= target
+
+
+SPC_MINIMUM = MIN_VALUES
 
 
 def quarter_label(ends_on: datetime.date) -> str:
@@ -140,8 +163,27 @@ def indicator_chart(trend: IndicatorTrend) -> dict | None:
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
+    limits = trend.limits
+    if limits is not None:
+        for name, level in (("Upper", limits.upper), ("Lower", limits.lower)):
+            figure.add_trace(
+                go.Scatter(
+                    x=labels,
+                    y=[float(level)] * len(labels),
+                    mode="lines",
+                    name=f"{name} {level:.1f}"
+                    if name != "Lower"
+                    else f"Lower process limit {level:.1f}",
+                    line={"color": "#6c757d", "dash": "dot"},
+                    hoverinfo="skip",
+                )
+            )
     # Room above the highest value for its label.
-    highest = max([point.value for point in trend.points] + [indicator.target or 0])
+    highest = max(
+        [point.value for point in trend.points]
+        + [indicator.target or 0]
+        + ([limits.upper] if limits else [])
+    )
     figure.update_yaxes(
         gridcolor="#e9ecef", range=[0, float(highest) * 1.2], title=plain(indicator.unit)
     )

@@ -85,3 +85,22 @@ def test_the_line_of_sight_shows_only_actions_the_reader_may_see(client_for, lea
     assert "Weapons amnesty bins" not in theirs.content.decode()
     assert theirs.context["delivery"] is None
     assert "All crime, crimes per 1,000" in theirs.content.decode()
+
+
+def test_process_limits_show_once_there_are_six_quarters(client_for, other_lead):
+    indicator = OutcomeIndicator.objects.get(source="local", priority=priority("d"))
+    url = reverse("partnership:priority_outcomes", args=[priority("d").pk])
+    page = client_for(other_lead).get(url).content.decode()
+    assert "an XmR chart needs at least 6; there are 3" in page
+    for quarter, value in [("2020-03-31", "30"), ("2020-06-30", "31"), ("2020-09-30", "55")]:
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            quarter_ends_on=quarter,
+            value=Decimal(value),
+            entered_by=other_lead,
+        )
+    page = client_for(other_lead).get(url).content.decode()
+    # Values 33, 31.5, 30.2, 30, 31, 55: mean 35.12; moving ranges 1.5, 1.3, 0.2, 1, 24 → 5.6;
+    # limits 35.12 ± 14.896 = 20.2 to 50.0, so Jul–Sep 2020 (55) is outside.
+    assert "Process limits (XmR chart): 20.2 to 50.0 around a mean of 35.1." in page
+    assert "Signals of real change: Jul–Sep 2020 is outside the limits." in page
