@@ -4,7 +4,8 @@ Sources: import batches (their journal: who loaded which file when, how many fig
 and revised, and when it was undone); the crime figures' history (django-simple-history), from
 which the focus CSP's position and band are rebuilt as they stood at each end; the actions'
 history (created); progress updates, which are append-only (RAG changes, completion, spend);
-the overdue rule judged at each end; plan versions that took effect; duty occurrences done.
+the overdue rule judged at each end on the records as they stood then; plan versions that
+took effect; duty occurrences done.
 
 Every kind of change costs a fixed number of queries, so the page's query count does not grow
 with the number of events (pinned in tests/partnership/test_changes.py).
@@ -17,7 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -322,18 +324,41 @@ def _progress(start, end, user) -> list[Change]:
     return changes
 
 
+def as_recorded(actions, moment: datetime.datetime):
+    """Return `actions` that existed before `moment`, annotated with their progress as the
+    records stood then: only updates logged before `moment`, and a correction logged later
+    not yet replacing what it corrects. `ActionQuerySet.overdue()` then judges on these
+    annotations (its `with_progress` keeps annotations already present), so an update
+    back-dated after a meeting does not rewrite what the meeting was told."""
+    corrected_by_then = ProgressUpdate.objects.filter(
+        corrects=OuterRef("pk"), created_at__lt=moment
+    )
+    known = (
+        ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__lt=moment)
+        .filter(~Exists(corrected_by_then))
+        .order_by("-reported_on", "-created_at")
+    )
+    return actions.filter(created_at__lt=moment).annotate(
+        current_status=Coalesce(Subquery(known.values("status")[:1]), Value("")),
+        last_reported_on=Subquery(known.values("reported_on")[:1]),
+        reviewed_from=Coalesce(Subquery(known.values("reported_on")[:1]), F("start_date")),
+    )
+
+
 def _newly_overdue(start, end, user) -> list[Change]:
-    """Return the actions overdue at the end of the window that were not at its start."""
+    """Return the actions overdue on the window's last day, as the records stood at its end,
+    that were not overdue on its first day as they stood at its start."""
     if start is None:
         return []
     first_day = timezone.localtime(start).date()
     last_day = timezone.localtime(end).date() - datetime.timedelta(days=1)
     if last_day < first_day:
         return []
+    overdue_at_start = as_recorded(Action.objects.all(), start).overdue(first_day)
     actions = (
-        _visible_actions(user)
+        as_recorded(_visible_actions(user), end)
         .overdue(last_day)
-        .exclude(pk__in=Action.objects.overdue(first_day).values("pk"))
+        .exclude(pk__in=overdue_at_start.values("pk"))
         .select_related("owner", "work_stream__priority__version")
     )
     changes = []
