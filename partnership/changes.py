@@ -284,21 +284,25 @@ def _actions_created(start, end, user) -> list[Change]:
 
 
 def _progress(start, end, user) -> list[Change]:
-    """Return each current update logged in the window whose status differs from the action's
-    status before it: a RAG change, or a completion."""
-    previous = (
-        ProgressUpdate.objects.current()
-        .filter(action=OuterRef("action"))
-        .filter(
-            Q(reported_on__lt=OuterRef("reported_on"))
-            | Q(reported_on=OuterRef("reported_on"), created_at__lt=OuterRef("created_at"))
+    """Return each update logged in the window (and not corrected before its end) whose status
+    differs from the action's status as the records stood when it was logged: a RAG change, or
+    a completion. A correction shows as a change from the status it replaced."""
+    not_yet_corrected = ~Exists(
+        ProgressUpdate.objects.filter(
+            corrects=OuterRef("pk"), created_at__lt=OuterRef(OuterRef("created_at"))
         )
+    )
+    previous = (
+        ProgressUpdate.objects.filter(
+            action=OuterRef("action"), created_at__lt=OuterRef("created_at")
+        )
+        .filter(not_yet_corrected)
         .order_by("-reported_on", "-created_at")
         .values("status")[:1]
     )
     updates = (
-        ProgressUpdate.objects.current()
-        .filter(_in_window("created_at", start, end))
+        ProgressUpdate.objects.filter(_in_window("created_at", start, end))
+        .filter(~Exists(ProgressUpdate.objects.filter(corrects=OuterRef("pk"), created_at__lt=end)))
         .filter(action__in=_visible_actions(user))
         .annotate(previous_status=Subquery(previous))
         .select_related("author", "action")

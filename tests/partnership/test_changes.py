@@ -278,3 +278,22 @@ def test_the_changes_page_query_count_does_not_grow_with_history(
     assert response.status_code == 200
     changes = response.context["report"].changes
     assert sum(1 for c in changes if c.kind == Kind.RAG) == times
+
+
+def test_a_later_correction_does_not_rewrite_the_window_and_a_correction_in_it_shows(chair, owner):
+    amnesty = Action.objects.get(title="Weapons amnesty bins")
+    prior = status_on(amnesty, datetime.date(2020, 3, 20))
+    first, second = [s for s in ("red", "amber", "green") if s != prior][:2]
+    update = log(amnesty, owner, status=first, spend="0", when=at(1))
+    labels = dict(RagStatus.choices)
+
+    def rag():
+        report = changes_between_days(FIRST_DAY, LAST_DAY, chair)
+        return [c.detail.split(" (")[0] for c in report.changes if c.kind == Kind.RAG]
+
+    assert rag() == [f"{labels[prior]} → {labels[first]}"]
+    correction = log(amnesty, owner, status=second, spend="0", when=at(9))  # after the window
+    ProgressUpdate.objects.filter(pk=correction.pk).update(corrects=update)
+    assert rag() == [f"{labels[prior]} → {labels[first]}"]
+    ProgressUpdate.objects.filter(pk=correction.pk).update(created_at=at(3))  # inside it
+    assert rag() == [f"{labels[first]} → {labels[second]}"]
