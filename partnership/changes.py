@@ -381,38 +381,53 @@ def _newly_overdue(start, end, user) -> list[Change]:
     return changes
 
 
-def _spend(start, end, user) -> list[Change]:
-    """Return the spend logged in the window (current updates) summed per priority."""
+PRIORITY_FIELDS = (
+    "action__work_stream__priority_id",
+    "action__work_stream__priority__letter",
+    "action__work_stream__priority__version__name",
+    "action__work_stream__priority__version_id",
+)
+
+
+def _counted_spend(moment, user) -> dict[tuple, Decimal]:
+    """Return the spend that counted at `moment` (updates logged before it and not yet
+    corrected by then) summed per readable priority, in one query."""
+    if moment is None:
+        return {}
     rows = (
-        ProgressUpdate.objects.current()
-        .filter(_in_window("created_at", start, end))
+        ProgressUpdate.objects.filter(created_at__lt=moment)
+        .filter(
+            ~Exists(ProgressUpdate.objects.filter(corrects=OuterRef("pk"), created_at__lt=moment))
+        )
         .filter(action__work_stream__priority__in=readable_priorities(user))
-        .values(
-            "action__work_stream__priority_id",
-            "action__work_stream__priority__letter",
-            "action__work_stream__priority__version__name",
-            "action__work_stream__priority__version_id",
-        )
+        .values(*PRIORITY_FIELDS)
         .annotate(total=Sum("spend"))
-        .order_by(
-            "action__work_stream__priority__version__name", "action__work_stream__priority__letter"
-        )
+        .order_by()
     )
-    return [
-        Change(
-            when=end - datetime.timedelta(microseconds=1),
-            kind=Kind.SPEND,
-            title=f"Priority {row['action__work_stream__priority__letter']} "
-            f"({row['action__work_stream__priority__version__name']})",
-            detail=f"£{row['total']:,.2f} logged",
-            who="",
-            url=f"{reverse('actions:tracker')}"
-            f"?version={row['action__work_stream__priority__version_id']}"
-            f"&priority={row['action__work_stream__priority_id']}",
+    return {tuple(row[name] for name in PRIORITY_FIELDS): row["total"] for row in rows}
+
+
+def _spend(start, end, user) -> list[Change]:
+    """Return the spend logged in the window per priority: what counted at its end less what
+    counted at its start, so a correction adds only the difference it made."""
+    before, after = _counted_spend(start, user), _counted_spend(end, user)
+    changes = []
+    for key in sorted(after.keys() | before.keys(), key=lambda k: (k[2], k[1])):
+        logged = after.get(key, Decimal(0)) - before.get(key, Decimal(0))
+        if not logged:
+            continue
+        priority_id, letter, version_name, version_id = key
+        changes.append(
+            Change(
+                when=end - datetime.timedelta(microseconds=1),
+                kind=Kind.SPEND,
+                title=f"Priority {letter} ({version_name})",
+                detail=f"£{logged:,.2f} logged",
+                who="",
+                url=f"{reverse('actions:tracker')}?version={version_id}&priority={priority_id}",
+            )
         )
-        for row in rows
-        if row["total"]
-    ]
+    return changes
 
 
 def _plan_refreshes(start, end, user) -> list[Change]:

@@ -273,7 +273,7 @@ def test_the_changes_page_query_count_does_not_grow_with_history(
     _history(times, admin, owner)
     client = client_for(chair)
     url = reverse("partnership:compare") + f"?first={FIRST_DAY}&last={LAST_DAY}"
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         response = client.get(url)
     assert response.status_code == 200
     changes = response.context["report"].changes
@@ -297,3 +297,12 @@ def test_a_later_correction_does_not_rewrite_the_window_and_a_correction_in_it_s
     assert rag() == [f"{labels[prior]} → {labels[first]}"]
     ProgressUpdate.objects.filter(pk=correction.pk).update(created_at=at(3))  # inside it
     assert rag() == [f"{labels[first]} → {labels[second]}"]
+
+
+def test_a_correction_in_the_window_adds_only_the_spend_it_changed(chair, owner):
+    amnesty = Action.objects.get(title="Weapons amnesty bins")
+    earlier = log(amnesty, owner, status="amber", spend="100.00", when=at(-5))
+    correction = log(amnesty, owner, status="amber", spend="130.00", when=at(2))
+    ProgressUpdate.objects.filter(pk=correction.pk).update(corrects=earlier)
+    report = changes_between_days(FIRST_DAY, LAST_DAY, chair)
+    assert [c.detail for c in report.changes if c.kind == Kind.SPEND] == ["£30.00 logged"]
