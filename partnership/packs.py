@@ -56,6 +56,8 @@ def pack_content(context: dict) -> dict:
         content["charts"] = {
             "bar": context.get("bar_chart"),
             "trend": context.get("trend_chart"),
+            "funnel": context.get("funnel_chart"),
+            "spc": context.get("spc_chart"),
         }
         content["sources"] = [
             {

@@ -4,14 +4,13 @@ combines the apps, so they live on the top floor with it."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership.models import BoardMeeting
 from partnership.packs import pack_body, pack_content
 from partnership.pdf import pdf_response
 from partnership.services import pack_issue, require_admin_or_chair
-from slp_portal.views import board_pack_context
+from slp_portal.views import render_board_pack
 
 
 @require_POST
@@ -19,10 +18,10 @@ def issue_pack(request: HttpRequest, pk: int) -> HttpResponse:
     """Freeze the board pack for a meeting as it stands now (Admin and Chair)."""
     require_admin_or_chair(request.user)
     meeting = get_object_or_404(BoardMeeting, pk=pk)
-    context = board_pack_context(request, meeting)
-    if isinstance(context, HttpResponse):
-        return context
-    page = render_to_string("slp_portal/board_pack.html", context, request=request)
+    rendered = render_board_pack(request, meeting=meeting)
+    if isinstance(rendered, HttpResponse):
+        return rendered
+    page, context = rendered
     try:
         pack_issue(
             meeting=meeting,
@@ -40,10 +39,9 @@ def issue_pack(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def board_pack_pdf(request: HttpRequest) -> HttpResponse:
     """The live board pack (as the reader may see it) as an A4 PDF."""
-    context = board_pack_context(request)
-    if isinstance(context, HttpResponse):
-        return context
-    page = render_to_string(
-        "slp_portal/board_pack.html", context | {"for_pdf": True, "messages": []}, request=request
-    )
+    # No flash messages: the PDF must not carry (or use up) a message meant for the page.
+    rendered = render_board_pack(request, extra={"for_pdf": True, "messages": []})
+    if isinstance(rendered, HttpResponse):
+        return rendered
+    page, context = rendered
     return pdf_response(page, request, f"slp-board-pack-{context['generated']:%Y-%m-%d}.pdf")
