@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crime_stats",
     "priorities",
     "actions",
+    "partnership",
     "slp_portal",
 ]
 
@@ -188,6 +189,9 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("SLP_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 10
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("SLP_IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
 IMPORT_MAX_ARCHIVE_MEMBERS = env_int("SLP_IMPORT_MAX_ARCHIVE_MEMBERS", 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The board pack's PDF is printed by this Chromium (partnership/pdf.py); Debian's by default.
+SLP_CHROMIUM = env_str("SLP_CHROMIUM", "/usr/bin/chromium")
 
 # Security: production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects.
 SECURE_CONTENT_TYPE_NOSNIFF = True
