@@ -13,6 +13,7 @@ import pandas as pd
 
 from crime_stats.importers.columns import Problem
 from crime_stats.importers.periods import PeriodSpec, Span
+from crime_stats.importers.readers.rows import original_length
 from crime_stats.models import ALL_CRIME, CSP
 
 RATE_PLACES = Decimal("0.001")
@@ -34,9 +35,10 @@ if TYPE_CHECKING:
 def quote(text: str) -> str:
     """Return a cell's text quoted for a message, cut to its first QUOTE_CHARS characters."""
     text = str(text)
-    if len(text) <= QUOTE_CHARS:
+    length = original_length(text)  # the reader already cut a cell of thousands of characters
+    if length <= QUOTE_CHARS:
         return repr(text)
-    return f"{text[:QUOTE_CHARS]!r}… ({len(text):,} characters)"
+    return f"{text[:QUOTE_CHARS]!r}… ({length:,} characters)"
 
 
 class ProblemList(list):

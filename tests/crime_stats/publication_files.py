@@ -86,7 +86,7 @@ def year_sheets(rows: Iterable[PublicationRow]) -> list[tuple[str, list[Publicat
 
 
 def _text(value: str) -> str:
-    """Return a cell's text as LibreOffice writes it: runs of spaces as <text:s>, tabs <text:tab>."""
+    """Return cell text as LibreOffice writes it: space runs as <text:s>, tabs as <text:tab>."""
     out, index = [], 0
     while index < len(value):
         char = value[index]
@@ -231,3 +231,42 @@ def publication_csv(rows: Iterable[PublicationRow]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(_data_rows(rows))
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# The offence codes of the small sample: (code, description, group, subgroup). Robbery's group
+# equals its subgroup, so LibreOffice merges the two cells into one repeated cell.
+SAMPLE_OFFENCES = [
+    ("8N", "Assault with injury", "Violence against the person", "Violence with injury"),
+    ("34B", "Robbery of personal property", "Robbery", "Robbery"),
+    ("92A", "Trafficking in controlled  drugs", "Drug offences", "Trafficking of drugs"),
+]
+SAMPLE_PLACES = [
+    ("Leicestershire", "Leicester"),
+    ("Nottinghamshire", "Nottingham"),
+    ("Leicestershire", "Unassigned Leicestershire"),
+]
+
+
+def sample_rows(years: Iterable[str] = ("2021/22", "2022/23")) -> list[PublicationRow]:
+    """Return a small publication: every place × offence × quarter of each year.
+
+    Quirks: an `Unassigned Leicestershire` place; the drug offences group spelled `Drug
+    Offences` from the second year on; a description with two spaces running; Leicester's
+    assaults in quarter 1 of the first year are 1,234 (shown `1,234` in the ODS cell).
+    """
+    rows = []
+    for index, year in enumerate(years):
+        for quarter in (1, 2, 3, 4):
+            for force, csp in SAMPLE_PLACES:
+                for number, (code, description, group, subgroup) in enumerate(SAMPLE_OFFENCES):
+                    if index and group == "Drug offences":
+                        group = "Drug Offences"
+                    count = (len(csp) * 7 + number * 13 + quarter * 3 + index) % 50
+                    if (index, quarter, csp, code) == (0, 1, "Leicester", "8N"):
+                        count = 1234
+                    rows.append(
+                        PublicationRow(
+                            year, quarter, force, csp, description, group, subgroup, code, count
+                        )
+                    )
+    return rows

@@ -97,6 +97,8 @@ def xlsx_rows(archive: zipfile.ZipFile, content: bytes, limits: Limits) -> Itera
             sheet = book.get_sheet_by_name(name)
             offset = sheet.start[1] if sheet.start else 0
             for index, values in enumerate(sheet.iter_rows()):
+                if values.count("") == len(values):
+                    continue  # calamine fills the rows between used ones: cheap to skip
                 cells = [_text(value) for value in values]
                 while cells and not cells[-1]:
                     cells.pop()
