@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from crime_stats.importers.readers.archive import stream_member
-from crime_stats.importers.readers.rows import Limits, Row, UnreadableFile, cut
+from crime_stats.importers.readers.rows import MAX_CELL_CHARS, Limits, Row, UnreadableFile, cut
 
 TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFFICE_NS = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -100,21 +100,38 @@ def cell_text(cell: Element) -> str:
 
 
 def _row_cells(row: Element, sheet: str, number: int, limits: Limits, seen: dict) -> list[str]:
+    """Return a row's cells as text up to its last filled one (the hot loop: kept flat)."""
     cells: list[str] = []
     column = 0  # cells before this one, filled or not
-    for cell in row:
-        if cell.tag != CELL and cell.tag != COVERED:
+    for cell in row:  # table:table-cell or table:covered-table-cell
+        get = cell.get
+        repeat = get(COLUMNS_REPEATED)
+        repeat = int(repeat) if repeat else 1
+        kind = get(VALUE_TYPE)
+        if kind == "float":
+            text = get(VALUE) or ""
+            if not text.isdigit():
+                text = number_text(text)
+        elif kind == "string" and len(cell) == 1 and not len(cell[0]) and cell[0].tag == P:
+            text = (cell[0].text or "").strip()
+        elif kind is None and not len(cell):
+            column += repeat
             continue
-        repeat = int(cell.get(COLUMNS_REPEATED) or 1)
-        text = cell_text(cell).strip()
+        else:
+            text = cell_text(cell).strip()
         if text:
-            limits.column(column + repeat, sheet, number)
+            if column + repeat > limits.columns:
+                limits.column(column + repeat, sheet, number)
             if len(cells) < column:
                 cells.extend([""] * (column - len(cells)))
-            text = cut(text)
+            if len(text) > MAX_CELL_CHARS:
+                text = cut(text)
             if len(seen) < INTERNED:
                 text = seen.setdefault(text, text)
-            cells.extend([text] * repeat)
+            if repeat == 1:
+                cells.append(text)
+            else:
+                cells.extend([text] * repeat)
         column += repeat
     return cells
 
