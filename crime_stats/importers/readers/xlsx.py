@@ -54,7 +54,12 @@ def _scan(archive: zipfile.ZipFile, member: str, limits: Limits) -> None:
         first_column = min(first_column, column_number(narrowest))
         rows = [int(refs[0][1]), int(refs[-1][1])]
         first_row, last_row = min(first_row, *rows), max(last_row, *rows)
-        limits.column(last_column, member, last_row)
+        if last_column > limits.columns:
+            raise UnreadableFile(
+                f"A sheet of the workbook ({member}) has a cell in column {last_column:,}; at "
+                f"most {limits.columns:,} columns are accepted. Delete what lies right of the "
+                "table and save the file again."
+            )
     if unplaced:
         raise UnreadableFile(
             f"The workbook's part {member!r} has {unplaced:,} cells without a position: open "
