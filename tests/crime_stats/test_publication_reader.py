@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from crime_stats.importers import ImportOptions, parse_file
+from crime_stats.importers.notes import parse_notes
 from crime_stats.importers.readers import read_sheets
 from tests.crime_stats.publication_files import (
     PUBLICATION_HEADER,
@@ -91,3 +92,22 @@ def test_a_file_of_notes_only_says_it_has_no_table(db):
         "file: the file has no table of figures: its sheets (Notes) hold notes or titles, not "
         "a header row of columns. Load the file with the figures"
     ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "updated"),
+    [
+        (["Title", "Updated: 23/07/2026"], datetime.date(2026, 7, 23)),
+        (["Title", "Updated: 2026-07-23"], datetime.date(2026, 7, 23)),  # a date cell beside it
+        (["Title", "Last updated 1st August 2026"], datetime.date(2026, 8, 1)),
+        (["Title", "Updated: soon", "Force Notes"], None),
+    ],
+)
+def test_the_updated_date_is_read_as_written(lines, updated):
+    assert parse_notes("Notes", lines).updated == updated
+
+
+def test_a_cover_sheet_is_not_data_but_has_no_notes():
+    assert (
+        parse_notes("Cover", ["Police recorded crime", "Contact: crimestats@example.org"]) is None
+    )
