@@ -9,6 +9,7 @@ import pytest
 
 from crime_stats.importers.readers import UnreadableFile, read_sheets
 from crime_stats.importers.readers.archive import open_archive
+from crime_stats.importers.readers.rows import Limits
 from tests.crime_stats.publication_files import (
     MIMETYPE,
     OFFICE,
@@ -119,6 +120,14 @@ def test_rows_past_the_limit_are_refused_as_they_stream(settings):
         "The file has more than 50 rows (sheet '2022_23' reaches row 7): split it, for example "
         "one file per financial year."
     )
+
+
+def test_the_default_limits_admit_a_million_rows_of_nine_cells_in_five_sheets():
+    limits = Limits()
+    for sheet in ("2021_22", "2022_23", "2023_24", "2024_25", "2025_26"):
+        limits.count(sheet, 200_001, 200_000, 200_000 * 9)
+
+    assert (limits.rows_seen, limits.cells_seen) == (1_000_000, 9_000_000)
 
 
 def test_the_limits_admit_the_national_file_with_its_repeated_empties():
