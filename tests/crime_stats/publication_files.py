@@ -20,7 +20,13 @@ API (rows are `PublicationRow`s; a sheet is `(name, rows)`):
   streams into an open binary file (the benchmark writes a gigabyte this way);
 - `publication_xlsx(sheets, notes=NOTES) -> bytes` and `publication_csv(rows) -> bytes`: the
   same tables saved as XLSX (Excel's way: counts as numbers) and as CSV (one table);
-- `year_sheets(rows)` groups rows into the year sheets the publication has.
+- `year_sheets(rows)` groups rows into the year sheets the publication has;
+- `sample_rows(years)`: a small publication (Leicester, Nottingham and `Unassigned
+  Leicestershire` × three offences × four quarters a year) with the quirks above, for tests
+  that check sums: compute the expected figures from these rows, not from the reader.
+
+Example: `publication_ods(year_sheets(sample_rows()))` is a two-year national file with Notes;
+`publication_ods([])` a file of Notes only; `publication_ods(sheets, notes=None)` one without.
 """
 
 from __future__ import annotations
