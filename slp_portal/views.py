@@ -2,6 +2,7 @@
 the health check."""
 
 import sys
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -12,24 +13,15 @@ from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from actions.delivery import VersionDelivery, delivery_by_priority
 from actions.models import Action
-from actions.panel import DeliveryPanel
 from actions.spend import funding_lines
 from crime_stats.models import ImportBatch
-from crime_stats.panel import crime_panel
-from crime_stats.selection import NotFound
+from crime_stats.panel import CrimePanel, crime_panel
+from crime_stats.query_string import NotFound
+from crime_stats.views.not_found import selection_not_found
 from priorities.models import PlanVersion, WorkStream
 from slp_portal.dashboard import crime_section, data_state, delivery_section
-
-
-def _not_found(request: HttpRequest, problem: NotFound, page: str) -> HttpResponse:
-    """Return a 404 page that says which group, period or category does not exist."""
-    return render(
-        request,
-        "slp_portal/selection_not_found.html",
-        {"problem": problem, "page": page},
-        status=404,
-    )
 
 
 @require_GET
@@ -43,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         crime = crime_section(request.GET, state)
     except NotFound as problem:
         if request.GET:
-            return _not_found(request, problem, "home")
+            return selection_not_found(request, problem, page="home")
         crime = None  # no figures loaded yet: the page says so
     return render(
         request,
@@ -62,25 +54,34 @@ def board_pack(request: HttpRequest) -> HttpResponse:
         panel = crime_panel(request.GET)
     except NotFound as problem:
         if request.GET:
-            return _not_found(request, problem, "board-pack")
+            return selection_not_found(request, problem, page="board-pack")
         panel = None  # no figures loaded yet: the pack says so
+    # Every figure in the pack is written as the crime table writes it (one or two places).
+    with panel.precision() if panel else nullcontext():
+        return _pack(request, panel)
+
+
+def _pack(request: HttpRequest, panel: CrimePanel | None) -> HttpResponse:
     version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
-    delivery = version and DeliveryPanel(
-        version=version, user=request.user, today=timezone.localdate()
+    today = timezone.localdate()
+    delivery = version and VersionDelivery(
+        version, delivery_by_priority(version=version, user=request.user, today=today)
     )
     context = {"panel": panel, "delivery": delivery, "generated": timezone.localtime()}
     if panel:
         context |= {
             "bar_chart": _for_print(panel.bar_chart),
             "trend_chart": _for_print(panel.trend_chart),
+            "funnel_chart": _for_print(panel.funnel_chart),
+            "spc_chart": _for_print(panel.spc_chart),
             "sources": ImportBatch.objects.for_figures(
                 period=panel.selection.period, category=panel.selection.category
             ).select_related("uploaded_by"),
         }
     if delivery:
-        actions = Action.objects.visible_to(request.user).in_version(delivery.version)
+        actions = Action.objects.visible_to(request.user).in_version(version)
         context |= {
-            "attention": actions.needing_attention(delivery.today)
+            "attention": actions.needing_attention(today)
             .with_next_steps()
             .for_listing()
             .order_by("work_stream__priority__letter", "due_date", "title"),

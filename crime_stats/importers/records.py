@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from crime_stats.importers.columns import Problem
 from crime_stats.importers.periods import PeriodSpec, Span
+from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers.rows import original_length
 from crime_stats.models import ALL_CRIME, CSP
 
