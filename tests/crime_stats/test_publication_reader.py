@@ -111,3 +111,30 @@ def test_a_cover_sheet_is_not_data_but_has_no_notes():
     assert (
         parse_notes("Cover", ["Police recorded crime", "Contact: crimestats@example.org"]) is None
     )
+
+
+def test_the_national_ods_previews_on_the_upload_page_with_its_notes_sheet_as_not_data(
+    client_for, admin
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from crime_stats.models import ImportBatch
+    from tests.crime_stats.import_files import POPULATION
+
+    content = publication_ods(year_sheets(ROWS))
+    response = client_for(admin).post(
+        reverse("data_upload"),
+        {
+            "file": SimpleUploadedFile("prc-csp-mar2021-mar2023-tables-230726.ods", content),
+            "population": SimpleUploadedFile("population.csv", POPULATION.encode()),
+            "category": "All crime",
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.status == ImportBatch.Status.PREVIEWED, batch.errors
+    assert "Not data: sheets &#x27;Notes&#x27; hold notes or titles" in page
+    assert "Unassigned" in page  # the Unassigned Leicestershire rows, left out of every CSP
