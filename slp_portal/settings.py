@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crime_stats",
     "priorities",
     "actions",
+    "partnership",
     "slp_portal",
 ]
 
@@ -194,6 +195,9 @@ IMPORT_MAX_ARCHIVE_MEMBERS = env_int("SLP_IMPORT_MAX_ARCHIVE_MEMBERS", 1000)
 IMPORT_MAX_ROWS = env_int("SLP_IMPORT_MAX_ROWS", 2_000_000)
 IMPORT_MAX_CELLS = env_int("SLP_IMPORT_MAX_CELLS", 25_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The board pack's PDF is printed by this Chromium (partnership/pdf.py); Debian's by default.
+SLP_CHROMIUM = env_str("SLP_CHROMIUM", "/usr/bin/chromium")
 
 # Security: production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects.
 SECURE_CONTENT_TYPE_NOSNIFF = True
