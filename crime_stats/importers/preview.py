@@ -8,13 +8,13 @@ force note names, beside their figures on the comparison table).
 
 from __future__ import annotations
 
-import datetime
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from crime_stats.importers.notes import PublicationNotes
 from crime_stats.importers.pipeline import ImportPlan
-from crime_stats.models import CSP, CSPAlias, ForceNote, ImportBatch, PublicationNotes
+from crime_stats.models import CSP, CSPAlias, ForceNote, ImportBatch
+from crime_stats.models import PublicationNotes as StoredNotes
 from crime_stats.names import normalise_name
 
 # A revised rate is implausible when it more than doubles or falls below half the stored one.
@@ -23,16 +23,6 @@ IMPLAUSIBLE_LIMIT = 500  # rows kept for the page; the count is always exact
 _YEAR_ENDING = re.compile(r"year ending march (\d{4})", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[^\w&' -]+")
 _FROM_YEAR = re.compile(r"from (?:april )?(\d{4})(?:/\d{2})? onwards", re.IGNORECASE)
-
-
-@dataclass
-class PublicationNotesData:
-    """The Notes sheet of a Home Office file, as the reader gives it: `parsed.publication_notes`."""
-
-    title: str = ""
-    updated: datetime.date | None = None
-    force_notes: list[str] = field(default_factory=list)
-    additional_notes: list[str] = field(default_factory=list)
 
 
 def implausible_revisions(plan: ImportPlan) -> list[dict]:
@@ -89,11 +79,11 @@ def csps_named(text: str, csps: list[CSP], aliases: dict[int, list[str]]) -> lis
     return named
 
 
-def _notes_of(plan: ImportPlan) -> PublicationNotesData | None:
+def _notes_of(plan: ImportPlan) -> PublicationNotes | None:
     return getattr(plan.parsed, "publication_notes", None)
 
 
-def force_note_rows(notes: PublicationNotesData) -> list[dict]:
+def force_note_rows(notes: PublicationNotes) -> list[dict]:
     """Return each force note with the CSPs it names and the years it covers, as plain data."""
     csps = list(CSP.objects.all())
     aliases: dict[int, list[str]] = {}
@@ -145,7 +135,7 @@ def save_publication_notes(batch: ImportBatch, plan: ImportPlan) -> None:
     notes = _notes_of(plan)
     if notes is None:
         return
-    publication, _ = PublicationNotes.objects.update_or_create(
+    publication, _ = StoredNotes.objects.update_or_create(
         batch=batch,
         defaults={
             "title": notes.title[:500],

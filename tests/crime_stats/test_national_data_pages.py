@@ -12,7 +12,8 @@ from django.urls import reverse
 from crime_stats.forms import IMPLAUSIBLE_UNCHECKED
 from crime_stats.importers import ImportOptions, parse_file, plan_import
 from crime_stats.importers.batches import commit_plan
-from crime_stats.importers.preview import PublicationNotesData, save_publication_notes
+from crime_stats.importers.notes import PublicationNotes
+from crime_stats.importers.preview import save_publication_notes
 from crime_stats.models import CSP, CrimeFigure, ForceNote, ImportBatch, ReportingPeriod
 from tests.crime_stats.import_files import (
     ONS_HEADER,
@@ -32,7 +33,7 @@ KENT_NOTE = (
 LEICESTER_NOTE = (
     "Leicestershire: for the year ending March 2019, some offences in Leicester were recorded late."
 )
-NOTES = PublicationNotesData(
+NOTES = PublicationNotes(
     title="Police recorded crime by Community Safety Partnership",
     updated=datetime.date(2026, 7, 23),
     force_notes=[KENT_NOTE, LEICESTER_NOTE],

@@ -10,9 +10,15 @@ import pytest
 from crime_stats.importers import ImportOptions, import_figures
 from crime_stats.importers.population_batches import load_populations
 from crime_stats.importers.preview import national_summary
-from crime_stats.models import CrimeFigure
+from crime_stats.models import CrimeFigure, ForceNote
 from tests.crime_stats import publication_shaped as publication
 from tests.crime_stats.import_files import csv_bytes, plan_for, problem_texts, spreadsheet_bytes
+from tests.crime_stats.publication_files import (
+    NOTES,
+    PublicationRow,
+    publication_ods,
+    year_sheets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +166,33 @@ def test_all_crime_needs_every_offence_group_of_the_csp_and_period(estimates):
     assert ("Leicester", "April 2024–March 2025") in all_crime
     assert not any(name == "Nottingham" for name, _ in all_crime)  # no public order offences
     assert any("lack one of the nine offence groups" in note for note in plan.parsed.notes)
+
+
+def _as_published(notes: list[list[str]] | None = None) -> bytes:
+    """Return the small publication as the Home Office's ODS: Notes sheet, then year sheets."""
+    rows = [
+        PublicationRow(y, q, f, c, d, g, g, code, int(n))
+        for y, q, f, c, d, g, code, n in publication.rows()
+    ]
+    return publication_ods(year_sheets(rows), notes or NOTES)
+
+
+def test_the_published_ods_gives_the_same_rates_and_keeps_its_force_notes(estimates):
+    plan, batch = import_figures(
+        content=_as_published(), file_name="prc-csp-mar2024-sep2025-tables.ods",
+        options=ImportOptions(),
+    )  # fmt: skip
+
+    assert problem_texts(plan) == []
+    stored = {
+        (f.period.label, f.category): f.rate
+        for f in CrimeFigure.objects.filter(batch=batch, csp__name="Leicester").select_related(
+            "period"
+        )
+    }
+    assert stored == _expected_leicester()
+    folkestone = ForceNote.objects.get(publication__batch=batch, text__contains="Folkestone")
+    # "Folkestone and Hythe" is the Home Office's name for the ONS's Shepway.
+    assert [csp.label for csp in folkestone.csps.all()] == ["Kent - Shepway"]
+    assert (folkestone.first_year, folkestone.last_year) == (2025, 2025)
+    assert batch.publication.updated.isoformat() == "2026-07-23"
