@@ -20,7 +20,7 @@ from crime_stats.models import ComparisonGroup, CrimeFigure, ReportingPeriod
 from crime_stats.plot import Figure, trace
 from crime_stats.selectors import previous_comparable
 from crime_stats.variation import MIN_POINTS, Spc, is_quarter, spc_of
-from crime_stats.variation_charts import FLAG_COLOUR, LIMIT_COLOUR
+from crime_stats.variation_charts import LIMIT_COLOUR, special_cause_markers
 from partnership.models import Direction, IndicatorSource, IndicatorValue, OutcomeIndicator
 from priorities.models import Priority
 
@@ -325,11 +325,7 @@ def indicator_chart(trend: IndicatorTrend) -> dict | None:
             text=[point.text for point in trend.points],
             textposition="top center",
             line={"color": "#1d3557"},
-            marker={
-                "color": [FLAG_COLOUR if f else "#1d3557" for f in flagged],
-                "symbol": ["square" if f else "circle" for f in flagged],
-                "size": [11 if f else 7 for f in flagged],
-            },
+            marker=special_cause_markers(flagged, "#1d3557", size=7),
             error_y=whiskers,
             customdata=hover,
             hovertemplate="%{x}: %{customdata}<extra></extra>",
