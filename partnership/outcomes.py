@@ -97,12 +97,32 @@ class IndicatorTrend:
         return any(point.lower is not None for point in self.points)
 
     @property
+    def series(self) -> list[Point]:
+        """Return the points comparable with the latest, oldest first: every quarter when the
+        latest is a quarter, else every period of the latest's span (April–December …). A
+        nine-month rate beside a quarter's would read as a fall of two thirds."""
+        latest = self.latest
+        if latest is None:
+            return []
+        if is_quarter(latest.period):
+            return [p for p in self.points if is_quarter(p.period)]
+        span = (latest.period.start.month, latest.period.end.month)
+        return [p for p in self.points if (p.period.start.month, p.period.end.month) == span]
+
+    @property
+    def off_chart(self) -> int:
+        """Return how many points are of another length of period than the latest's (shown
+        in the table, not on the chart)."""
+        return len(self.points) - len(self.series)
+
+    @property
     def movement(self) -> str:
-        """Return "better", "worse" or "no change" from the previous point to the latest (by
-        the indicator's direction), or "" with fewer than two points."""
-        if len(self.points) < 2:
+        """Return "better", "worse" or "no change" from the previous comparable point to the
+        latest (by the indicator's direction), or "" with fewer than two."""
+        series = self.series
+        if len(series) < 2:
             return ""
-        before, after = self.points[-2].value, self.points[-1].value
+        before, after = series[-2].value, series[-1].value
         if after == before:
             return "no change"
         lower = self.indicator.direction == Direction.LOWER
@@ -290,20 +310,20 @@ def indicator_chart(trend: IndicatorTrend) -> dict | None:
     intervals as whiskers where counts exist, the target, and the XmR chart's mean and process
     limits; quarters a rule flags are orange squares, as on the crime pages. None without
     values."""
-    if not trend.points:
+    points = trend.series
+    if not points:
         return None
     indicator = trend.indicator
-    labels = [point.label for point in trend.points]
-    flagged = [bool(trend.flags(point)) for point in trend.points]
+    # Short labels, as on the crime pages' SPC chart: twelve quarters must fit under it.
+    labels = [f"{p.period.start:%b}–{p.period.end:%b %Y}" for p in points]
+    flagged = [bool(trend.flags(point)) for point in points]
     whiskers = None
     if trend.has_intervals:
         whiskers = {
             "type": "data",
             "symmetric": False,
-            "array": [float(p.upper - p.value) if p.upper is not None else 0 for p in trend.points],
-            "arrayminus": [
-                float(p.value - p.lower) if p.lower is not None else 0 for p in trend.points
-            ],
+            "array": [float(p.upper - p.value) if p.upper is not None else 0 for p in points],
+            "arrayminus": [float(p.value - p.lower) if p.lower is not None else 0 for p in points],
             "color": "#6c757d",
             "thickness": 1.5,
             "width": 4,
@@ -312,17 +332,20 @@ def indicator_chart(trend: IndicatorTrend) -> dict | None:
         point.text
         + (f"; 95% interval {point.interval}" if point.interval else "")
         + (f" — {'; '.join(trend.flags(point))}" if trend.flags(point) else "")
-        for point in trend.points
+        for point in points
     ]
+    # Every value is labelled on a short series; on a long one only the latest (the table
+    # beside the chart and the hover text carry the rest).
+    texts = [p.text if len(points) <= 6 or p is points[-1] else "" for p in points]
     figure = Figure()
     figure.add_trace(
         trace(
             "scatter",
             x=labels,
-            y=[float(point.value) for point in trend.points],
+            y=[float(point.value) for point in points],
             mode="lines+markers+text",
             name=plain(indicator.name),
-            text=[point.text for point in trend.points],
+            text=texts,
             textposition="top center",
             line={"color": "#1d3557"},
             marker=special_cause_markers(flagged, "#1d3557", size=7),
@@ -345,15 +368,15 @@ def indicator_chart(trend: IndicatorTrend) -> dict | None:
             )
         )
     spc = trend.spc
-    highest = [p.upper if p.upper is not None else p.value for p in trend.points]
+    highest = [p.upper if p.upper is not None else p.value for p in points]
     if spc is not None:
-        on_chart = {p.period.label for p in spc.points}
+        on_chart = {id(p.period) for p in spc.points}
         for (name, level), dash in zip(trend.lines, ("dot", "solid", "dot"), strict=True):
             figure.add_trace(
                 trace(
                     "scatter",
                     x=labels,
-                    y=[float(level) if label in on_chart else None for label in labels],
+                    y=[float(level) if id(p.period) in on_chart else None for p in points],
                     mode="lines",
                     name=name,
                     line={"color": LIMIT_COLOUR, "dash": dash, "width": 1.5},
@@ -365,9 +388,9 @@ def indicator_chart(trend: IndicatorTrend) -> dict | None:
     figure.update_layout(
         title={"text": plain(indicator.name), "x": 0, "font": {"size": 14}},
         font=FONT,
-        height=320,
+        height=400,
         margin={"l": 50, "r": 60, "t": 50, "b": 60},
-        legend={"orientation": "h", "x": 0, "y": -0.3},
+        legend={"orientation": "h", "x": 0, "y": -0.4},
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
@@ -375,5 +398,5 @@ def indicator_chart(trend: IndicatorTrend) -> dict | None:
     figure.update_yaxes(
         gridcolor="#e9ecef", range=[0, float(max(highest)) * 1.2], title=plain(indicator.unit)
     )
-    figure.update_xaxes(automargin=True, type="category")
+    figure.update_xaxes(automargin=True, type="category", tickangle=-45)
     return figure.to_plotly_json()

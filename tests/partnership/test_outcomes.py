@@ -191,7 +191,14 @@ def test_a_crime_indicator_shows_the_comparison_table_s_interval_and_verdict(cli
         direction="lower",
     )
     periods = leicester_quarter_figures(category, [8000, 8100, 8200, 8300, 9000])
-    group = ComparisonGroup.objects.get()
+    group = ComparisonGroup.objects.select_related("focus").get()
+    # A nine-month figure of the plan's table sits in the table, not on the quarters' chart.
+    CrimeFigure.objects.create(
+        csp=group.focus,
+        period=ReportingPeriod.objects.get(label="April–December 2018"),
+        category=category,
+        rate=Decimal("70.000"),
+    )
     table = comparison_table(group, periods[-1], category)
     row = next(r for r in table.current.comparison.rows if r.is_focus)
     with precision(table.places):
@@ -207,7 +214,16 @@ def test_a_crime_indicator_shows_the_comparison_table_s_interval_and_verdict(cli
     # 9,000 against 8,000 a year before, same population: the score test's p is far below 0.05.
     assert "Real change? Against January–March 2019 (22.5): real rise." in text
     trend = next(t for t, _, _ in page.context["trends"] if t.indicator.category == category)
+    assert trend.off_chart == 1 and trend.movement == "worse"  # 23.4 → 25.4, lower is better
+    assert "the 1 figure for longer or shorter periods is in the table only" in text
     chart = indicator_chart(trend)
+    assert chart["data"][0]["x"] == [
+        "Jan–Mar 2019",
+        "Apr–Jun 2019",
+        "Jul–Sep 2019",
+        "Oct–Dec 2019",
+        "Jan–Mar 2020",
+    ]
     whisker = chart["data"][0]["error_y"]
     assert round(whisker["array"][-1], 3) == round(high / 355 - 25.352, 3)
 
