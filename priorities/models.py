@@ -221,6 +221,8 @@ class WorkStream(models.Model):
     strategic_lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_work_streams"
     )
+    # Optimistic concurrency: an edit names the version it was loaded at (priorities.services).
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     objects = WorkStreamQuerySet.as_manager()

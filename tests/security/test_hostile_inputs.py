@@ -151,6 +151,7 @@ def submit(client_for, lead, owner) -> Callable[[Field, str], Submission]:
             "description": stream.description,
             "strategic_lead": stream.strategic_lead_id,
             "allocation_2019": "40000",
+            "edited_version": stream.version,
             field.name: value,
         }
 
