@@ -398,6 +398,9 @@ class ProgressUpdate(models.Model):
         help_text="The earlier update this one corrects.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The progress form's idempotency key: a form sent twice (a double click, a retry after a
+    # timeout) carries the same key and stores one update (actions.services).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ProgressUpdateQuerySet.as_manager()
 
@@ -409,6 +412,8 @@ class ProgressUpdate(models.Model):
             # An update is corrected at most once, so "current" (uncorrected) updates form one
             # line per report and spend is never counted twice.
             models.UniqueConstraint(fields=["corrects"], name="update_corrected_once"),
+            # One update per progress form sent, however often it is sent.
+            models.UniqueConstraint(fields=["submission_key"], name="update_submitted_once"),
             # Bounded text: an action's timeline and the dashboard's next steps stay small.
             text_within("narrative", NARRATIVE_MAX_CHARS, "update_narrative_bounded"),
             text_within("next_steps", NEXT_STEPS_MAX_CHARS, "update_next_steps_bounded"),

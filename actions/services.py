@@ -7,12 +7,13 @@ The messages users see are module constants, so the tests assert the very words.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -38,6 +39,17 @@ CORRECTS_OTHER_ACTION = "An update can only correct an earlier update of the sam
 CORRECTION_DATE = (
     "A correction keeps the date of the update it corrects: set the date to {day}. "
     "To report something that happened later, log a new update instead."
+)
+TITLE_TAKEN = (
+    "Another action of this work-stream is already called “{title}” (it was saved while you "
+    "were typing): choose another title, or edit that one."
+)
+SENT_TWICE = (
+    "The progress form on “{title}” was sent twice; the update is logged once, as shown below."
+)
+FORM_REUSED = (
+    "This progress form was already used for another update. Open Log progress again to "
+    "start a new one; nothing you typed here has been saved."
 )
 ALREADY_CORRECTED = (
     "The update of {day} has already been corrected: correct its latest correction instead."
@@ -69,7 +81,14 @@ def action_create(
     action = Action(work_stream=work_stream, **values)
     action.full_clean()
     action._history_user = author
-    action.save()
+    try:
+        with transaction.atomic():
+            action.save()
+    except IntegrityError as clash:
+        # The uniqueness check above passed, then another request saved the same title.
+        if Action.objects.filter(work_stream=work_stream, title=action.title).exists():
+            raise ValidationError({"title": TITLE_TAKEN.format(title=action.title)}) from clash
+        raise
     action.themes.set(themes)
     return action
 
@@ -142,13 +161,20 @@ def progress_update_create(
     indicator_value: Decimal | None = None,
     next_steps: str = "",
     corrects: ProgressUpdate | None = None,
+    submission_key: uuid.UUID | None = None,
     today: datetime.date | None = None,
 ) -> ProgressUpdate:
     """Return a new progress update; refuse a future date, a closed period or a bad correction.
 
     A correction must carry the date of the update it corrects, so it replaces that update in
     the same reporting period and financial year and never becomes a newer "current status".
+    A `submission_key` already stored (the same form sent twice) returns the update it stored
+    instead of a second one; check `update.submission_key_reused`.
     """
+    if submission_key is not None:
+        earlier = _submitted_before(submission_key, action=action, author=author)
+        if earlier is not None:
+            return earlier
     today = today or timezone.localdate()
     if reported_on > today:
         raise ValidationError({"reported_on": FUTURE_DATE.format(today=_uk_date(today))})
@@ -191,7 +217,35 @@ def progress_update_create(
         indicator_value=indicator_value,
         next_steps=next_steps,
         corrects=corrects,
+        submission_key=submission_key,
     )
-    update.full_clean()
-    update.save()
+    # The key's uniqueness is the database's to decide, at the moment of the insert.
+    update.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError:
+        # The same form, sent again before the first save committed, lost the race: the first
+        # one's update stands. Anything else is a real error.
+        earlier = submission_key and _submitted_before(submission_key, action=action, author=author)
+        if not earlier:
+            raise
+        return earlier
+    update.submission_key_reused = False
     return update
+
+
+def _submitted_before(
+    submission_key: uuid.UUID, *, action: Action, author: User
+) -> ProgressUpdate | None:
+    """Return the update an earlier sending of the same form stored, or None.
+
+    A key stored for another action or person is a form used twice on purpose: refused.
+    """
+    earlier = ProgressUpdate.objects.filter(submission_key=submission_key).first()
+    if earlier is None:
+        return None
+    if (earlier.action_id, earlier.author_id) != (action.pk, author.pk):
+        raise ValidationError(FORM_REUSED)
+    earlier.submission_key_reused = True
+    return earlier

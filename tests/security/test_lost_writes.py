@@ -1,14 +1,25 @@
-"""Two people edit the same work-stream: the second save is refused, says who changed what,
-and loses nothing; two people create the same work-stream: the second is told, not a 500."""
+"""Writes that must never be lost or doubled, whatever the timing.
 
+Two people edit the same work-stream: the second save is refused, says who changed what, and
+loses nothing. A progress form sent twice stores one update. Two people create the same
+work-stream or action: the second is told, not a server error.
+"""
+
+import datetime
+import uuid
 from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from priorities import services
+from actions import services
+from actions.models import Action, ProgressUpdate
+from actions.services import FORM_REUSED, SENT_TWICE, TITLE_TAKEN
+from priorities import services as priority_services
 from priorities.models import Priority, WorkStream
+from tests.form_data import progress, smart_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +76,12 @@ def test_the_second_of_two_edits_is_refused_and_keeps_its_input(
 
 def test_a_stale_service_call_changes_nothing(lead, knife_stream):
     stale = WorkStream.objects.get(pk=knife_stream.pk)
-    services.work_stream_save(
+    priority_services.work_stream_save(
         work_stream=knife_stream, editor=lead, allocations={2019: Decimal(1)}, edited_version=1
     )
     stale.name = "Stale"
-    with pytest.raises(services.ConcurrentEditError):
-        services.work_stream_save(
+    with pytest.raises(priority_services.ConcurrentEditError):
+        priority_services.work_stream_save(
             work_stream=stale, editor=lead, allocations={2019: Decimal(2)}, edited_version=1
         )
     knife_stream.refresh_from_db()
@@ -88,6 +99,80 @@ def test_a_create_that_loses_the_race_for_a_name_is_told_not_a_server_error(clie
         response = client_for(lead).post(url, data)
     assert response.status_code == 200
     assert response.context["form"].errors["name"] == [
-        services.NAME_TAKEN.format(name="Safer nights JAG")
+        priority_services.NAME_TAKEN.format(name="Safer nights JAG")
     ]
     assert WorkStream.objects.filter(name="Safer nights JAG").count() == 1
+
+
+# A progress form sent twice stores one update (its idempotency key).
+
+
+def _progress_form(client, action) -> dict:
+    """Return the progress form's data as the page sends it, with its idempotency key."""
+    page = client.get(reverse("actions:update", args=[action.pk]))
+    return progress(submission_key=page.context["form"]["submission_key"].value())
+
+
+def test_a_progress_form_sent_twice_stores_one_update(client_for, owner):
+    action = Action.objects.get(title="Weapons amnesty bins")
+    client = client_for(owner)
+    url = reverse("actions:update", args=[action.pk])
+    data = _progress_form(client, action)
+    before = ProgressUpdate.objects.count()
+
+    first, second = client.post(url, data), client.post(url, data)
+
+    assert first.status_code == second.status_code == 302
+    assert ProgressUpdate.objects.count() == before + 1
+    shown = [str(m) for m in get_messages(second.wsgi_request)]
+    assert shown[-1] == SENT_TWICE.format(title=action.title)
+    # Each form shown gets its own key, so the next update is a new one.
+    assert client.post(url, _progress_form(client, action)).status_code == 302
+    assert ProgressUpdate.objects.count() == before + 2
+
+
+def test_a_second_sending_that_races_the_first_stores_nothing_more(owner):
+    """Both sendings pass the look-up; the second meets the database's unique key."""
+    action = Action.objects.get(title="Weapons amnesty bins")
+    key = uuid.uuid4()
+    fields = {"reported_on": datetime.date(2020, 3, 16), "status": "green", "narrative": "x"}
+    first = services.progress_update_create(
+        action=action, author=owner, submission_key=key, **fields
+    )
+    real = services._submitted_before
+    with mock.patch.object(services, "_submitted_before", side_effect=[None, real]) as look_up:
+        look_up.side_effect = [None, real(key, action=action, author=owner)]
+        again = services.progress_update_create(
+            action=action, author=owner, submission_key=key, **fields
+        )
+    assert again.pk == first.pk and again.submission_key_reused
+    assert ProgressUpdate.objects.filter(submission_key=key).count() == 1
+
+
+def test_a_key_replayed_on_another_action_is_refused(client_for, owner):
+    action = Action.objects.get(title="Weapons amnesty bins")
+    other = Action.objects.visible_to(owner).mine(owner).exclude(pk=action.pk).first()
+    client = client_for(owner)
+    data = _progress_form(client, action)
+    assert client.post(reverse("actions:update", args=[action.pk]), data).status_code == 302
+    before = ProgressUpdate.objects.count()
+    response = client.post(reverse("actions:update", args=[other.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [FORM_REUSED]
+    assert ProgressUpdate.objects.count() == before
+
+
+def test_an_action_create_that_loses_the_race_for_a_title_is_told_not_a_server_error(
+    client_for, lead
+):
+    stream = WorkStream.objects.get(name="Knife crime and serious violence work-stream")
+    data = smart_form_data(work_stream=stream.pk, owner=lead.pk)
+    url = reverse("actions:create")
+    assert client_for(lead).post(url, data).status_code == 302
+    with mock.patch.object(Action, "validate_constraints"):
+        response = client_for(lead).post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        TITLE_TAKEN.format(title="Safe space in the city centre")
+    ]
+    assert Action.objects.filter(title="Safe space in the city centre").count() == 1
