@@ -176,3 +176,68 @@ def test_an_action_create_that_loses_the_race_for_a_title_is_told_not_a_server_e
         TITLE_TAKEN.format(title="Safe space in the city centre")
     ]
     assert Action.objects.filter(title="Safe space in the city centre").count() == 1
+
+
+# Every other object an Admin edits in the Django admin is checked the same way.
+
+
+def _admin_form_data(response, **overrides) -> dict:
+    """Return the admin change form's data as the browser would send it, inlines included."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += list(formset.forms)
+        management = formset.management_form
+        data.update({management.add_prefix(n): management[n].value() for n in management.fields})
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None:
+                data[form.add_prefix(name)] = value
+    return {**data, **overrides}
+
+
+def test_an_admin_edit_over_a_newer_admin_edit_is_refused(client_for, admin):
+    from priorities.models import Partner
+
+    partner = Partner.objects.get(name="Leicester City Council")
+    url = reverse("admin:priorities_partner_change", args=[partner.pk])
+    first, second = client_for(admin), client_for(admin)
+    loaded_by_second = second.get(url)
+    first_data = _admin_form_data(first.get(url), name="Leicester City Council (LCC)")
+    assert first.post(url, first_data).status_code == 302
+
+    response = second.post(url, _admin_form_data(loaded_by_second, name="LCC"))
+
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.non_field_errors()
+    assert error.startswith(f"{admin.get_full_name() or admin} changed this partner at ")
+    assert "(changed: name)" in error
+    partner.refresh_from_db()
+    assert partner.name == "Leicester City Council (LCC)"
+    # The form now carries what is stored: saving again is a deliberate overwrite.
+    again = second.post(url, _admin_form_data(response, name="LCC"))
+    assert again.status_code == 302
+    partner.refresh_from_db()
+    assert partner.name == "LCC"
+
+
+def test_an_admin_edit_of_a_work_stream_refuses_a_lead_form_loaded_before_it(
+    client_for, admin, lead
+):
+    stream = WorkStream.objects.get(name="Knife crime and serious violence work-stream")
+    admin_url = reverse("admin:priorities_workstream_change", args=[stream.pk])
+    lead_url = reverse("priorities:work_stream_edit", args=[stream.pk])
+    lead_client = client_for(lead)
+    assert lead_client.get(lead_url).status_code == 200
+    admin_client = client_for(admin)
+    data = _admin_form_data(admin_client.get(admin_url), description="Set by the admin")
+    assert admin_client.post(admin_url, data).status_code == 302
+
+    response = lead_client.post(lead_url, _data(stream, description="Set by the lead"))
+
+    assert response.status_code == 200
+    assert "changed this work-stream" in response.context["form"].non_field_errors()[0]
+    stream.refresh_from_db()
+    assert (stream.description, stream.version) == ("Set by the admin", 2)
