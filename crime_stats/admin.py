@@ -2,7 +2,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.stale_edits import StaleEditRefusingForm
-
 from crime_stats.models import (
     CSP,
     ComparisonGroup,

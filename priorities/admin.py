@@ -3,7 +3,6 @@ from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.stale_edits import StaleEditRefusingForm
-
 from priorities.models import (
     CrossCuttingTheme,
     FundingAllocation,
