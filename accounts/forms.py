@@ -8,6 +8,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from accounts.two_factor import throttled_seconds, verify_second_factor
+
 CODE_REFUSED = (
     "That code was not accepted. Enter the 6-digit code your authenticator app shows now, "
     "or one of your unused recovery codes."
@@ -16,6 +18,22 @@ SETUP_CODE_REFUSED = (
     "That code did not match. Check that the app shows the SLP Portal entry you just added "
     "and enter the 6-digit code it shows now."
 )
+
+
+CODE_THROTTLED = (
+    "Too many wrong codes in a row. Wait {seconds} second{plural}, then enter the code your "
+    "authenticator app shows at that time."
+)
+PASSWORD_REFUSED = "That is not your password. Enter the password you sign in with."
+CURRENT_CODE_REFUSED = (
+    "That code was not accepted. Enter the 6-digit code your current authenticator app shows "
+    "now, or one of your unused recovery codes."
+)
+
+
+def throttled_message(seconds: int) -> str:
+    """Return the message that says how long to wait before the next code."""
+    return CODE_THROTTLED.format(seconds=seconds, plural="" if seconds == 1 else "s")
 
 
 class _CodeForm(forms.Form):
@@ -51,6 +69,54 @@ class AuthenticatorSetupForm(_CodeForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={"required": "Enter the 6-digit code your app shows."},
     )
+
+
+class ConfirmIdentityForm(forms.Form):
+    """The password and a current code, asked before the second factor itself is changed.
+
+    A session left open is not enough to replace someone's authenticator or recovery codes:
+    whoever does it proves they know the password and hold the current authenticator.
+    """
+
+    password = forms.CharField(
+        label="Your password",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter the password you sign in with."},
+    )
+    current_code = forms.CharField(
+        label="Code from your current authenticator app",
+        max_length=32,
+        help_text="The 6-digit code it shows now, or one of your unused recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+        error_messages={"required": "Enter the code your current authenticator app shows."},
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password, code = cleaned.get("password"), cleaned.get("current_code")
+        if password is not None and not self.user.check_password(password):
+            self.add_error("password", PASSWORD_REFUSED)
+        if code is not None and "password" not in self.errors:
+            wait = throttled_seconds(self.user)
+            if wait > 0:
+                self.add_error("current_code", throttled_message(wait))
+            elif verify_second_factor(self.user, code) is None:
+                self.add_error("current_code", CURRENT_CODE_REFUSED)
+        return cleaned
+
+
+class ReplaceAuthenticatorForm(ConfirmIdentityForm, AuthenticatorSetupForm):
+    """Setting up a new authenticator over an existing one: identity first, then the new code."""
+
+    field_order = ["password", "current_code", "code"]
 
 
 class SignInForm(AuthenticationForm):

@@ -30,7 +30,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin as the portal's own site: for the Admin role only (slp_portal.admin_site).
+    "slp_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -188,6 +189,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env_int("SLP_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SLP_SIGN_IN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and a username guessed from many addresses is locked from everywhere after this many
+# failures within the cool-off (accounts.throttling.PairAndUsernameHandler).
+SLP_USERNAME_FAILURE_LIMIT = env_int("SLP_SIGN_IN_USERNAME_FAILURE_LIMIT", 20)
+AXES_HANDLER = "accounts.throttling.PairAndUsernameHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
