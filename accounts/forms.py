@@ -24,7 +24,7 @@ CODE_THROTTLED = (
     "Too many wrong codes in a row. Wait {seconds} second{plural}, then enter the code your "
     "authenticator app shows at that time."
 )
-PASSWORD_REFUSED = "That is not your password. Enter the password you sign in with."
+PASSWORD_REFUSED = "That is not your password. Enter the password you sign in with."  # noqa: S105
 CURRENT_CODE_REFUSED = (
     "That code was not accepted. Enter the 6-digit code your current authenticator app shows "
     "now, or one of your unused recovery codes."

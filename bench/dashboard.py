@@ -121,7 +121,6 @@ def dashboard_queries(path: str = "/") -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
