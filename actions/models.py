@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role, User, can_read_everything, has_role, is_admin
-from priorities.fields import bounded_text, text_within
+from priorities.fields import bounded_text, one_line, text_within
 from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority, WorkStream
 
 # The SMART rules' messages; the form shows them beside the field and the tests reuse them.
@@ -241,7 +241,8 @@ class Action(models.Model):
 
     work_stream = models.ForeignKey(WorkStream, on_delete=models.PROTECT, related_name="actions")
     # Specific
-    title = models.CharField(max_length=200)
+    # One line: a title goes into reminder emails, where a line break could forge lines.
+    title = models.CharField(max_length=200, validators=[one_line])
     description = bounded_text(DESCRIPTION_MAX_CHARS, "what will be done")
     # Measurable
     indicator = models.CharField(max_length=200, help_text="What is counted to show progress.")

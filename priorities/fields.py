@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+
+ONE_LINE_MESSAGE = "Keep this to one line: remove the line breaks."
+# Every character Python (and so an email's text) reads as a line break.
+one_line = RegexValidator(
+    r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]", ONE_LINE_MESSAGE, inverse_match=True
+)
 
 
 def bounded_text(limit: int, verbose_name: str | None = None, **kwargs) -> models.TextField:

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from priorities.fields import bounded_text, text_within
+from priorities.fields import bounded_text, one_line, text_within
 
 # The longest free text each field holds (form, model and database). The plan's own texts
 # are far shorter (its vision is 208 characters, its longest theme description 736, its
@@ -215,7 +215,8 @@ class WorkStream(models.Model):
         JAG = "jag", "Joint Action Group (JAG)"
 
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="work_streams")
-    name = models.CharField(max_length=200)
+    # One line: the name goes into reminder emails beside each action's title.
+    name = models.CharField(max_length=200, validators=[one_line])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORK_STREAM)
     description = bounded_text(DESCRIPTION_MAX_CHARS, blank=True)
     strategic_lead = models.ForeignKey(

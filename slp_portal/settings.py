@@ -58,7 +58,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in the query string answers 400 before anything reads it.
+    "slp_portal.middleware.BadQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Answers to a signed-in user are never stored by a browser or proxy cache.
+    "slp_portal.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
