@@ -58,8 +58,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A NUL in the query string answers 400 before anything reads it.
+    # A NUL in the query string answers 400 before anything reads it; a body larger than its
+    # URL takes answers 413 unread, and a file sent where none is taken 400.
     "slp_portal.middleware.BadQueryMiddleware",
+    "slp_portal.uploads.BoundedBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Answers to a signed-in user are never stored by a browser or proxy cache.
     "slp_portal.middleware.NoStoreForSignedInMiddleware",
@@ -172,7 +174,18 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("SLP_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 10
 # more parts than this, before anything is decompressed (zip bombs).
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("SLP_IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
 IMPORT_MAX_ARCHIVE_MEMBERS = env_int("SLP_IMPORT_MAX_ARCHIVE_MEMBERS", 1000)
+# A request body other than an upload: forms of text, at most 10 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Only these pages take files; their whole body (the file, a population table and the form's
+# fields) may be up to two files' worth and 1 MB more. Everywhere else a file is refused and a
+# body past DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 unread (slp_portal.uploads).
+FILE_UPLOAD_URL_NAMES = ["data_upload"]
+UPLOAD_MAX_BODY_BYTES = 2 * IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "slp_portal.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security: production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects.
 SECURE_CONTENT_TYPE_NOSNIFF = True
