@@ -118,6 +118,11 @@ class ReplaceAuthenticatorForm(ConfirmIdentityForm, AuthenticatorSetupForm):
 
     field_order = ["password", "current_code", "code"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from your new app"
+        self.fields["code"].help_text = "The 6-digit code the new app shows for the SLP Portal."
+
 
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, refusing an over-long username before anything looks it up.
