@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
@@ -25,6 +26,10 @@ CODE_THROTTLED = (
     "authenticator app shows at that time."
 )
 PASSWORD_REFUSED = "That is not your password. Enter the password you sign in with."  # noqa: S105
+PASSWORD_LOCKED = (
+    "Too many wrong passwords: checking your password is paused for a while. Try again later, "  # noqa: S105
+    "or ask an administrator of the portal to unlock the account."
+)
 CURRENT_CODE_REFUSED = (
     "That code was not accepted. Enter the 6-digit code your current authenticator app shows "
     "now, or one of your unused recovery codes."
@@ -93,17 +98,24 @@ class ConfirmIdentityForm(forms.Form):
         error_messages={"required": "Enter the code your current authenticator app shows."},
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, request, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
+        self.user = request.user
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean(self) -> dict:
         cleaned = super().clean()
         password, code = cleaned.get("password"), cleaned.get("current_code")
-        if password is not None and not self.user.check_password(password):
-            self.add_error("password", PASSWORD_REFUSED)
+        # Through authenticate(), so the sign-in lockout counts wrong passwords here too: an
+        # open session is no place to guess a password without limit.
+        if password is not None and (
+            authenticate(self.request, username=self.user.get_username(), password=password)
+            != self.user
+        ):
+            locked = getattr(self.request, "axes_locked_out", False)
+            self.add_error("password", PASSWORD_LOCKED if locked else PASSWORD_REFUSED)
         if code is not None and "password" not in self.errors:
             wait = throttled_seconds(self.user)
             if wait > 0:

@@ -108,7 +108,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("two_factor_verify", next_url))
     device = pending_authenticator_for(user)
     if replacing:
-        form = ReplaceAuthenticatorForm(request.POST or None, user=user)
+        form = ReplaceAuthenticatorForm(request.POST or None, request=request)
     else:
         form = AuthenticatorSetupForm(request.POST or None)
     if form.is_valid():
@@ -145,7 +145,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         if requires_two_factor(user):
             return redirect(_with_next("two_factor_setup", _next_url(request)))
         return render(request, "accounts/recovery_codes.html", {"opt_in": True})
-    form = ConfirmIdentityForm(request.POST if request.method == "POST" else None, user=user)
+    form = ConfirmIdentityForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
         request.session[NEW_RECOVERY_CODES] = recovery_codes_replace(user=user)
         return redirect("recovery_codes")

@@ -11,7 +11,12 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import CURRENT_CODE_REFUSED, PASSWORD_REFUSED, throttled_message
+from accounts.forms import (
+    CURRENT_CODE_REFUSED,
+    PASSWORD_LOCKED,
+    PASSWORD_REFUSED,
+    throttled_message,
+)
 from accounts.throttling import LOCKED_OUT_MESSAGE
 from accounts.two_factor import recovery_codes_replace
 from tests.accounts.test_two_factor import SETUP, VERIFY, password_only
@@ -138,3 +143,16 @@ def test_the_admin_role_deletes_a_lost_phones_authenticator(client_for, admin, l
     url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
     assert client_for(admin).post(url, {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_the_password_asked_in_an_open_session_cannot_be_guessed_without_limit(client_for, admin):
+    """A session left open is no password oracle: wrong passwords count towards the lockout."""
+    client = client_for(admin)
+    url = reverse("recovery_codes")
+    for attempt in range(5):
+        response = client.post(url, {"password": "guess", "current_code": "000000"})
+        expected = PASSWORD_LOCKED if attempt == 4 else PASSWORD_REFUSED
+        assert response.context["form"].errors["password"] == [expected]
+    code = totp_code(verified_device(admin))
+    response = client.post(url, {"password": "demo", "current_code": code})
+    assert response.context["form"].errors["password"] == [PASSWORD_LOCKED]
