@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.roles import User
+from accounts.roles import AnyUser
 from actions.models import Action, ClosedPeriod, ProgressUpdate
 from priorities.models import CrossCuttingTheme, WorkStream
 
@@ -73,7 +73,7 @@ def _uk_date(day: datetime.date) -> str:
 def action_create(
     *,
     work_stream: WorkStream,
-    author: User,
+    author: AnyUser,
     values: Mapping[str, Any],
     themes: Iterable[CrossCuttingTheme] = (),
 ) -> Action:
@@ -97,7 +97,7 @@ def action_create(
 def action_update(
     *,
     action: Action,
-    editor: User,
+    editor: AnyUser,
     edited_version: int,
     values: Mapping[str, Any],
     themes: Iterable[CrossCuttingTheme],
@@ -112,8 +112,7 @@ def action_update(
         version=F("version") + 1
     )
     if not bumped:
-        current = Action.objects.get(pk=action.pk)
-        raise ConcurrentEditError(concurrent_edit_message(current, edited_version), current)
+        check_edited_version(action=action, edited_version=edited_version)
     for name, value in values.items():
         setattr(action, name, value)
     action.version = edited_version + 1
@@ -127,6 +126,17 @@ def action_update(
     action._history_user = editor
     action.save()
     return action
+
+
+def check_edited_version(*, action: Action, edited_version: int) -> None:
+    """Raise ConcurrentEditError if the stored action is no longer at `edited_version`.
+
+    Only reads: forms call it to refuse early and keep what was typed; `action_update`'s
+    conditional UPDATE is what makes the refusal safe when two saves race.
+    """
+    current = Action.objects.get(pk=action.pk)
+    if current.version != edited_version:
+        raise ConcurrentEditError(concurrent_edit_message(current, edited_version), current)
 
 
 def concurrent_edit_message(current: Action, edited_version: int) -> str:
@@ -153,7 +163,7 @@ def concurrent_edit_message(current: Action, edited_version: int) -> str:
 def progress_update_create(
     *,
     action: Action,
-    author: User,
+    author: AnyUser,
     reported_on: datetime.date,
     status: str,
     narrative: str,
@@ -236,7 +246,7 @@ def progress_update_create(
 
 
 def _submitted_before(
-    submission_key: uuid.UUID, *, action: Action, author: User
+    submission_key: uuid.UUID, *, action: Action, author: AnyUser
 ) -> ProgressUpdate | None:
     """Return the update an earlier sending of the same form stored, or None.
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from lib.financial_year import financial_year_label, financial_year_of
 from priorities.fields import bounded_text, one_line, text_within
 
 # The longest free text each field holds (form, model and database). The plan's own texts
@@ -19,16 +20,6 @@ from priorities.fields import bounded_text, one_line, text_within
 VISION_MAX_CHARS = 2_000
 WORDING_MAX_CHARS = 1_000
 DESCRIPTION_MAX_CHARS = 2_000
-
-
-def financial_year_of(day: datetime.date) -> int:
-    """Return the calendar year in which the financial year holding `day` starts (April–March)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def financial_year_label(first_year: int) -> str:
-    """Return a financial year as written in the UK: 2018 -> `2018/19`."""
-    return f"{first_year}/{(first_year + 1) % 100:02d}"
 
 
 class NameQuerySet(models.QuerySet):

@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.roles import User
-from priorities.models import FundingAllocation, WorkStream, financial_year_label
+from accounts.roles import AnyUser
+from lib.financial_year import financial_year_label
+from priorities.models import FundingAllocation, WorkStream
 
 CONCURRENT_EDIT = (
     "{who} changed this work-stream at {when} while you were editing it ({changes}). "
@@ -41,7 +42,7 @@ class ConcurrentEditError(Exception):
 def work_stream_save(
     *,
     work_stream: WorkStream,
-    editor: User,
+    editor: AnyUser,
     allocations: Mapping[int, Decimal | None],
     edited_version: int | None = None,
 ) -> WorkStream:

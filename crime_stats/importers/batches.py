@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,6 +16,7 @@ from crime_stats.importers.pipeline import ImportPlan, parse_file, plan_import
 from crime_stats.importers.readers import safe_file_name
 from crime_stats.importers.records import ImportOptions
 from crime_stats.models import CrimeFigure, FigureChange, ImportBatch, ImportUpload, ReportingPeriod
+from generations.counters import CRIME, bump
 
 WRITE_BATCH = 2000
 NOT_PREVIEWED = "Only a previewed upload can be confirmed; this one is {status}."
@@ -90,6 +92,7 @@ def commit_plan(*, plan: ImportPlan, batch: ImportBatch, user: AbstractBaseUser 
     """Write every created and revised figure of the plan as `batch`, journalled for undo."""
     if not plan.can_commit:
         raise ImportRefused("The file has problems; nothing was written.")
+    bump(CRIME)  # bulk writes send no signals
     reason = f"Import batch {batch.pk}: {batch.file_name}"[:100]
     periods: dict[PeriodSpec, ReportingPeriod] = dict(plan.periods)  # type: ignore[arg-type]
     for spec in plan.new_periods:
@@ -256,13 +259,23 @@ def preview_upload(
     return batch
 
 
+@dataclass(frozen=True)
+class ConfirmOutcome:
+    """What confirming a preview did: the batch as it now stands, and whether it loaded."""
+
+    batch: ImportBatch
+    committed: bool  # False: the file no longer loads as previewed, and its preview is renewed
+
+
 def confirm_upload(
     *, batch: ImportBatch, user: AbstractBaseUser, skip_unknown_csps: bool
-) -> ImportPlan:
-    """Return the plan of a previewed upload, committed when nothing stops it.
+) -> ConfirmOutcome:
+    """Return the outcome of confirming a previewed upload: committed when nothing stops it.
 
     The file is read again from the bytes kept at preview, against the figures as they are
-    now, so a change made by someone else since the preview is not overwritten unseen.
+    now, so a change made by someone else since the preview is not overwritten unseen; if the
+    file no longer loads as previewed, nothing is loaded and the preview shows why.
+    Raises ImportRefused when the batch is not a preview or its kept file was altered.
     """
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -283,12 +296,17 @@ def confirm_upload(
             population_name=upload.population_name,
         )
         plan = plan_import(parsed, options)
-        if not plan.can_commit or not (plan.created or plan.updated):
-            return plan
-        batch.options = _stored_options(options, population)
-        commit_plan(plan=plan, batch=batch, user=user)
-        upload.delete()  # the figures and the SHA-256 are the record; the bytes are not needed
-    return plan
+        committed = plan.can_commit and bool(plan.created or plan.updated)
+        if committed:
+            batch.options = _stored_options(options, population)
+            commit_plan(plan=plan, batch=batch, user=user)
+            upload.delete()  # the figures and the SHA-256 are the record; the bytes are not needed
+        else:
+            # The figures changed since the preview, or a problem appeared: show the new preview.
+            upload.preview = plan_summary(plan)
+            upload.save(update_fields=["preview"])
+    batch.refresh_from_db()
+    return ConfirmOutcome(batch=batch, committed=committed)
 
 
 @transaction.atomic
@@ -297,6 +315,7 @@ def undo_batch(*, batch: ImportBatch, user: AbstractBaseUser | None) -> int:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.COMMITTED:
         raise ImportRefused(NOT_COMMITTED.format(status=batch.get_status_display().lower()))
+    bump(CRIME)  # bulk writes send no signals
     changes = list(batch.changes.all())
     figures = {
         (f.csp_id, f.period_id, f.category): f

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import is_admin
 from crime_stats.forms import ConfirmForm, UploadForm
 from crime_stats.importers import ImportOptions, ImportRefused, confirm_upload, undo_batch
-from crime_stats.importers.batches import plan_summary, preview_upload
+from crime_stats.importers.batches import preview_upload
 from crime_stats.models import ImportBatch, ImportUpload
 
 
@@ -96,18 +96,16 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"batch": batch, "preview": preview, "form": form, **_confirmable(batch, preview)}
         return render(request, "crime_stats/data_batch.html", context, status=400)
     try:
-        plan = confirm_upload(
+        outcome = confirm_upload(
             batch=batch, user=request.user, skip_unknown_csps=form.cleaned_data["skip_unknown_csps"]
         )
     except ImportRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("data_batch", pk=batch.pk)
-    batch.refresh_from_db()
-    if batch.status != ImportBatch.Status.COMMITTED:
-        # The figures changed since the preview, or a problem appeared: show the new preview.
-        ImportUpload.objects.filter(batch=batch).update(preview=plan_summary(plan))
+    if not outcome.committed:
         messages.error(request, "Nothing was loaded: the file no longer loads as previewed.")
         return redirect("data_batch", pk=batch.pk)
+    batch = outcome.batch
     messages.success(
         request,
         f"Loaded {batch.file_name}: {batch.rows_created:,} figures created, "
