@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from functools import update_wrapper
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponseRedirect
 
 from accounts.roles import is_admin
 
 NOT_FOR_YOUR_ROLE = "The Django admin is for the portal's Admin role only."
+SAVED_AT_ONCE = (
+    "Nothing was saved: someone else saved the same {noun} at the same moment, and the "
+    "database keeps only one. Check the list below, then add or change it again if still needed."
+)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -33,6 +38,16 @@ class PortalAdminSite(admin.AdminSite):
         def inner(request: HttpRequest, *args, **kwargs):
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied(NOT_FOR_YOUR_ROLE)
-            return guarded(request, *args, **kwargs)
+            try:
+                return guarded(request, *args, **kwargs)
+            except IntegrityError:
+                # The form's uniqueness check passed, then another request saved the same row
+                # (two admins adding one period at once): a message, not a server error.
+                model_admin = getattr(view, "__self__", None)
+                noun = getattr(getattr(model_admin, "model", None), "_meta", None)
+                messages.error(
+                    request, SAVED_AT_ONCE.format(noun=noun.verbose_name if noun else "record")
+                )
+                return HttpResponseRedirect(request.path.rsplit("/", 2)[0] + "/")
 
         return update_wrapper(inner, guarded)

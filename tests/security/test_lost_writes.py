@@ -241,3 +241,33 @@ def test_an_admin_edit_of_a_work_stream_refuses_a_lead_form_loaded_before_it(
     assert "changed this work-stream" in response.context["form"].non_field_errors()[0]
     stream.refresh_from_db()
     assert (stream.description, stream.version) == ("Set by the admin", 2)
+
+
+def test_two_admins_adding_the_same_period_at_once_get_a_message_not_a_server_error(
+    client_for, admin
+):
+    """Both pass the form's uniqueness check; the second meets the database's constraint."""
+    from django.contrib.messages import get_messages
+
+    from crime_stats.models import ReportingPeriod
+    from slp_portal.admin_site import SAVED_AT_ONCE
+
+    period = ReportingPeriod.objects.order_by("start").first()
+    before = ReportingPeriod.objects.count()
+    data = {
+        "label": period.label,
+        "slug": period.slug,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+    }
+    with (
+        mock.patch.object(ReportingPeriod, "validate_unique"),
+        mock.patch.object(ReportingPeriod, "validate_constraints"),
+    ):
+        response = client_for(admin).post(reverse("admin:crime_stats_reportingperiod_add"), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:crime_stats_reportingperiod_changelist")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        SAVED_AT_ONCE.format(noun="reporting period")
+    ]
+    assert ReportingPeriod.objects.count() == before
