@@ -13,6 +13,7 @@ import http.client
 import os
 import secrets
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -49,14 +50,23 @@ def _wait_for(port: int, process: subprocess.Popen, what: str) -> None:
     raise RuntimeError(f"{what} did not listen on {port} within 20 seconds")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, stop: signal.Signals = signal.SIGTERM) -> None:
     if process.poll() is None:
-        process.terminate()
+        process.send_signal(stop)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _static_files_collected() -> bool:
+    """Return True when collectstatic's manifest is newer than every static source file."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    newest = max(path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file())
+    return manifest.stat().st_mtime > newest
 
 
 class Stack:
@@ -111,10 +121,11 @@ def stack(tmp_path_factory):
         SLP_TRUSTED_PROXY_COUNT="1",
         DJANGO_LOG_LEVEL="WARNING",
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT, env=env, check=True,
-    )  # fmt: skip
+    if not _static_files_collected():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "slp_portal.wsgi", "--workers", "1",
          "--bind", f"127.0.0.1:{stack.gunicorn_port}", "--access-logfile", str(stack.access_log),
@@ -141,8 +152,8 @@ def stack(tmp_path_factory):
         _wait_for(stack.https_port, nginx, "nginx")
         yield stack
     finally:
-        _stop(nginx)
-        _stop(gunicorn)
+        _stop(nginx)  # SIGTERM: nginx's fast shutdown
+        _stop(gunicorn, signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for workers)
 
 
 def test_https_through_nginx_sends_hsts_and_secure_cookies(stack):
