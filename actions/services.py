@@ -20,12 +20,8 @@ from django.utils import timezone
 from accounts.roles import AnyUser
 from actions.models import Action, ClosedPeriod, ProgressUpdate
 from priorities.models import CrossCuttingTheme, WorkStream
+from priorities.versions import ConcurrentEditError, concurrent_edit_message
 
-CONCURRENT_EDIT = (
-    "{who} changed this action at {when} while you were editing it ({changes}). "
-    "Nothing you typed has been saved: it is still in the form below. Check it against the "
-    "current values and save again to keep your version."
-)
 PERIOD_CLOSED = (
     "Progress dated {day} cannot be logged: {period} is closed for reporting. "
     "Ask an Admin to reopen it if this update must be added."
@@ -54,15 +50,6 @@ FORM_REUSED = (
 ALREADY_CORRECTED = (
     "The update of {day} has already been corrected: correct its latest correction instead."
 )
-
-
-class ConcurrentEditError(Exception):
-    """Raised when an action changed since the editor loaded it; carries the current action."""
-
-    def __init__(self, message: str, current: Action) -> None:
-        super().__init__(message)
-        self.message = message
-        self.current = current
 
 
 def _uk_date(day: datetime.date) -> str:
@@ -137,26 +124,6 @@ def check_edited_version(*, action: Action, edited_version: int) -> None:
     current = Action.objects.get(pk=action.pk)
     if current.version != edited_version:
         raise ConcurrentEditError(concurrent_edit_message(current, edited_version), current)
-
-
-def concurrent_edit_message(current: Action, edited_version: int) -> str:
-    """Return who changed the action since `edited_version`, when, and which fields."""
-    records = list(current.history.filter(version__gt=edited_version).order_by("history_date"))
-    base = current.history.filter(version=edited_version).order_by("-history_date").first()
-    latest = current.history.order_by("-history_date").first()
-    names: list[str] = []
-    if latest is not None and base is not None:
-        for change in latest.diff_against(base).changes:
-            if change.field in {"version", "updated_at"}:
-                continue
-            names.append(str(Action._meta.get_field(change.field).verbose_name))
-    editors = {
-        str(r.history_user.get_full_name() or r.history_user) for r in records if r.history_user
-    }
-    who = " and ".join(sorted(editors)) or "Someone"
-    when = timezone.localtime(latest.history_date) if latest else timezone.localtime()
-    changes = "changed: " + ", ".join(names) if names else "no field values differ"
-    return CONCURRENT_EDIT.format(who=who, when=f"{when:%H:%M on %-d %b %Y}", changes=changes)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Writes on work-streams: the work-stream and its funding allocations in one transaction.
 
-An edit is version-checked as actions' edits are (`actions.services.action_update`): a save
+An edit is version-checked as actions' edits are (`priorities.versions`): a save
 from a form loaded before someone else's save is refused, saying who changed what.
 """
 
@@ -12,30 +12,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from accounts.roles import AnyUser
 from lib.financial_year import financial_year_label
 from priorities.models import FundingAllocation, WorkStream
+from priorities.versions import ConcurrentEditError, concurrent_edit_message
 
-CONCURRENT_EDIT = (
-    "{who} changed this work-stream at {when} while you were editing it ({changes}). "
-    "Nothing you typed has been saved: it is still in the form below. Check it against the "
-    "current values and save again to keep your version."
-)
 NAME_TAKEN = (
     "Another work-stream of this priority is already called “{name}” (it was saved while you "
     "were typing): choose another name, or edit that one."
 )
-
-
-class ConcurrentEditError(Exception):
-    """Raised when a work-stream changed since the editor loaded it; carries the current one."""
-
-    def __init__(self, message: str, current: WorkStream) -> None:
-        super().__init__(message)
-        self.message = message
-        self.current = current
 
 
 @transaction.atomic
@@ -61,7 +47,12 @@ def work_stream_save(
         )
         if not bumped:
             current = WorkStream.objects.get(pk=work_stream.pk)
-            raise ConcurrentEditError(concurrent_edit_message(current, edited_version), current)
+            message = concurrent_edit_message(
+                current,
+                edited_version,
+                also_changed=_funding_changed_since(current, edited_version),
+            )
+            raise ConcurrentEditError(message, current)
         work_stream.version = edited_version + 1
     work_stream.full_clean()
     work_stream._history_user = editor
@@ -94,26 +85,13 @@ def work_stream_save(
     return work_stream
 
 
-def concurrent_edit_message(current: WorkStream, edited_version: int) -> str:
-    """Return who changed the work-stream since `edited_version`, when, and what."""
-    history = current.history.order_by("history_date")
-    records = list(history.filter(version__gt=edited_version))
-    base = history.filter(version=edited_version).last()
-    latest = history.last()
-    names: list[str] = []
-    if latest is not None and base is not None:
-        for change in latest.diff_against(base).changes:
-            if change.field != "version":
-                names.append(str(WorkStream._meta.get_field(change.field).verbose_name))
-        funding = FundingAllocation.history.filter(
-            work_stream_id=current.pk, history_date__gt=base.history_date
-        )
-        years = sorted(set(funding.values_list("financial_year", flat=True)))
-        names += [f"SLP funding {financial_year_label(year)}" for year in years]
-    editors = {
-        str(r.history_user.get_full_name() or r.history_user) for r in records if r.history_user
-    }
-    who = " and ".join(sorted(editors)) or "Someone"
-    when = timezone.localtime(latest.history_date) if latest else timezone.localtime()
-    changes = "changed: " + ", ".join(names) if names else "no field values differ"
-    return CONCURRENT_EDIT.format(who=who, when=f"{when:%H:%M on %-d %b %Y}", changes=changes)
+def _funding_changed_since(current: WorkStream, edited_version: int) -> list[str]:
+    """Return the funding years changed since the work-stream's `edited_version` was saved."""
+    base = current.history.filter(version=edited_version).order_by("-history_date").first()
+    if base is None:
+        return []
+    funding = FundingAllocation.history.filter(
+        work_stream_id=current.pk, history_date__gt=base.history_date
+    )
+    years = sorted(set(funding.values_list("financial_year", flat=True)))
+    return [f"SLP funding {financial_year_label(year)}" for year in years]
