@@ -68,7 +68,7 @@ def _verified_login(request: HttpRequest, device) -> None:
 
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    """Ask a lead or admin who has an authenticator for a code, after their password."""
+    """Ask whoever needs a second factor and has an authenticator for a code, after the password."""
     user = request.user
     next_url = _next_url(request)
     if not requires_two_factor(user) or user.is_verified():
