@@ -2,6 +2,7 @@
 the health check."""
 
 import sys
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -16,7 +17,7 @@ from actions.delivery import VersionDelivery, delivery_by_priority
 from actions.models import Action
 from actions.spend import funding_lines
 from crime_stats.models import ImportBatch
-from crime_stats.panel import crime_panel
+from crime_stats.panel import CrimePanel, crime_panel
 from crime_stats.query_string import NotFound
 from crime_stats.views.not_found import selection_not_found
 from priorities.models import PlanVersion, WorkStream
@@ -55,6 +56,12 @@ def board_pack(request: HttpRequest) -> HttpResponse:
         if request.GET:
             return selection_not_found(request, problem, page="board-pack")
         panel = None  # no figures loaded yet: the pack says so
+    # Every figure in the pack is written as the crime table writes it (one or two places).
+    with panel.precision() if panel else nullcontext():
+        return _pack(request, panel)
+
+
+def _pack(request: HttpRequest, panel: CrimePanel | None) -> HttpResponse:
     version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
     today = timezone.localdate()
     delivery = version and VersionDelivery(
@@ -65,6 +72,8 @@ def board_pack(request: HttpRequest) -> HttpResponse:
         context |= {
             "bar_chart": _for_print(panel.bar_chart),
             "trend_chart": _for_print(panel.trend_chart),
+            "funnel_chart": _for_print(panel.funnel_chart),
+            "spc_chart": _for_print(panel.spc_chart),
             "sources": ImportBatch.objects.for_figures(
                 period=panel.selection.period, category=panel.selection.category
             ).select_related("uploaded_by"),

@@ -62,6 +62,7 @@ MATRIX = {
     ),
     "logout": ({}, signed_in(405, 302)),
     "comparison": ({}, signed_in(200, 405)),
+    "methods": ({}, signed_in(200, 405)),
     "accessibility": ({}, row(200, 405)),
     "admin-login": ({}, row(302, 302)),  # to the portal's own sign-in, which the 2FA guards
     # Test clients are already past the second factor (every one has an authenticator), so
