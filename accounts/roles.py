@@ -25,7 +25,7 @@ class Role(StrEnum):
 # security screens README sends it to (delete a lost phone's authenticator; read and clear
 # sign-in lockouts); the Chair may view every model of the portal's apps; leads and owners
 # hold none, so no Django-admin right ever reaches beyond their priority.
-PORTAL_APPS = ["crime_stats", "priorities", "actions"]
+PORTAL_APPS = ["crime_stats", "priorities", "actions", "partnership"]
 ADMIN_SECURITY_PERMISSIONS = [
     "otp_totp.view_totpdevice",
     "otp_totp.delete_totpdevice",
@@ -48,7 +48,10 @@ def sync_role_permissions(apps) -> None:
     from django.contrib.auth.management import create_permissions
 
     for label in [*PORTAL_APPS, "auth", "otp_totp", "axes"]:
-        app_config = apps.get_app_config(label)
+        try:
+            app_config = apps.get_app_config(label)
+        except LookupError:  # an app whose first migration has not run yet syncs in it
+            continue
         # Migration-state app configs carry no models module; create_permissions needs one.
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
@@ -58,9 +61,14 @@ def sync_role_permissions(apps) -> None:
 
     portal = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
     admin, _ = Group.objects.get_or_create(name=Role.ADMIN)
+    # Filtered, not fetched one by one: a migration that runs before django-otp's or axes'
+    # own finds none of theirs yet; accounts' 0002 runs after both and grants them.
     security = [
-        Permission.objects.get(content_type__app_label=label, codename=codename)
+        permission
         for label, codename in (name.split(".", 1) for name in ADMIN_SECURITY_PERMISSIONS)
+        for permission in Permission.objects.filter(
+            content_type__app_label=label, codename=codename
+        )
     ]
     admin.permissions.set(
         [

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crime_stats",
     "priorities",
     "actions",
+    "partnership",
     "slp_portal",
 ]
 
@@ -206,6 +207,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# The board pack's PDF is printed by this Chromium (partnership/pdf.py); Debian's by default.
+SLP_CHROMIUM = env_str("SLP_CHROMIUM", "/usr/bin/chromium")
 
 # Security: production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects.
 SECURE_CONTENT_TYPE_NOSNIFF = True

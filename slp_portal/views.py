@@ -20,6 +20,8 @@ from crime_stats.models import ImportBatch
 from crime_stats.panel import CrimePanel, crime_panel
 from crime_stats.query_string import NotFound
 from crime_stats.views.not_found import selection_not_found
+from partnership.duties import duties_due
+from partnership.packs import pack_header
 from priorities.models import PlanVersion, WorkStream
 from slp_portal.dashboard import crime_section, data_state, delivery_section
 
@@ -40,7 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "slp_portal/dashboard.html",
-        {"crime": crime, "delivery": delivery_section(request.user, state)},
+        {
+            "crime": crime,
+            "delivery": delivery_section(request.user, state),
+            "duties_due": duties_due(request.user, timezone.localdate()),
+        },
     )
 
 
@@ -50,6 +56,19 @@ PRINT_WIDTH = 680  # px: an A4 page's width inside 15 mm margins, so charts prin
 @require_GET
 def board_pack(request: HttpRequest) -> HttpResponse:
     """A printable pack for the board: crime headline and charts, delivery, attention, spend."""
+    rendered = render_board_pack(request)
+    if isinstance(rendered, HttpResponse):
+        return rendered
+    page, _ = rendered
+    return HttpResponse(page)
+
+
+def render_board_pack(
+    request: HttpRequest, *, meeting=None, extra: dict | None = None
+) -> tuple[str, dict] | HttpResponse:
+    """Return the rendered board pack and its context (or a 404 page for an unknown
+    selection). With a meeting, its top shows what changed since the meeting before it;
+    `extra` adds to the context (the PDF's `for_pdf`)."""
     try:
         panel = crime_panel(request.GET)
     except NotFound as problem:
@@ -58,10 +77,15 @@ def board_pack(request: HttpRequest) -> HttpResponse:
         panel = None  # no figures loaded yet: the pack says so
     # Every figure in the pack is written as the crime table writes it (one or two places).
     with panel.precision() if panel else nullcontext():
-        return _pack(request, panel)
+        context = _pack(request, panel) | pack_header(request.user, timezone.localdate(), meeting)
+        context |= extra or {}
+        return loader.render_to_string(
+            "slp_portal/board_pack.html", context, request=request
+        ), context
 
 
-def _pack(request: HttpRequest, panel: CrimePanel | None) -> HttpResponse:
+def _pack(request: HttpRequest, panel: CrimePanel | None) -> dict:
+    """Return the board pack's context."""
     version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
     today = timezone.localdate()
     delivery = version and VersionDelivery(
@@ -87,7 +111,7 @@ def _pack(request: HttpRequest, panel: CrimePanel | None) -> HttpResponse:
             .order_by("work_stream__priority__letter", "due_date", "title"),
             "funding": _funding_by_work_stream(actions),
         }
-    return render(request, "slp_portal/board_pack.html", context)
+    return context
 
 
 def _for_print(figure: dict | None) -> dict | None:

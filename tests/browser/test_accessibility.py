@@ -13,7 +13,14 @@ from tests.browser.conftest import assert_accessible
 pytestmark = pytest.mark.browser
 
 # Every page each role can open today (the two-factor steps are checked in their own test).
-COMMON = ["/", "/accessibility/", "/methods/", "/accounts/two-factor/recovery-codes/"]
+COMMON = [
+    "/",
+    "/accessibility/",
+    "/methods/",
+    "/board/",
+    "/duties/",
+    "/accounts/two-factor/recovery-codes/",
+]
 PAGES_BY_ROLE = {
     "admin": [*COMMON, "/admin/"],
     "chair": COMMON,
