@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from actions.models import Action, ProgressUpdate
+from partnership.models import BoardMeeting, Duty
 from priorities.models import CrossCuttingTheme, Plan, Priority, WorkStream
 from tests.form_data import progress
 
@@ -26,6 +27,9 @@ BOUNDED = [
     (CrossCuttingTheme, "description", 2_000),
     (Plan, "vision", 2_000),
     (Priority, "wording", 1_000),
+    (BoardMeeting, "papers", 5_000),
+    (Duty, "description", 2_000),
+    (Duty, "legal_basis", 2_000),
 ]
 IDS = [f"{model.__name__}.{field}" for model, field, _ in BOUNDED]
 
@@ -33,6 +37,12 @@ IDS = [f"{model.__name__}.{field}" for model, field, _ in BOUNDED]
 def _first(model):
     if model is ProgressUpdate:
         return ProgressUpdate.objects.filter(action__title="Weapons amnesty bins").first()
+    if model is BoardMeeting and not BoardMeeting.objects.exists():
+        from django.contrib.auth.models import User
+
+        return BoardMeeting.objects.create(
+            held_on="2020-01-15", title="SLP board", created_by=User.objects.first()
+        )
     return model.objects.order_by("pk").first()
 
 
