@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import AnyUser, Role, can_read_everything, has_role, is_admin
 from lib.financial_year import financial_year_expression
-from priorities.fields import bounded_text, one_line, text_within
+from priorities.fields import bounded_text, single_line, text_within
 from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority, WorkStream
 
 # The SMART rules' messages; the form shows them beside the field and the tests reuse them.
@@ -226,7 +226,7 @@ class Action(models.Model):
     work_stream = models.ForeignKey(WorkStream, on_delete=models.PROTECT, related_name="actions")
     # Specific
     # One line: a title goes into reminder emails, where a line break could forge lines.
-    title = models.CharField(max_length=200, validators=[one_line])
+    title = models.CharField(max_length=200, validators=[single_line])
     description = bounded_text(DESCRIPTION_MAX_CHARS, "what will be done")
     # Measurable
     indicator = models.CharField(max_length=200, help_text="What is counted to show progress.")

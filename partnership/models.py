@@ -15,7 +15,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import AnyUser, can_read_everything
-from priorities.fields import bounded_text, text_within
+from priorities.fields import bounded_text, single_line, text_within
 from priorities.models import Priority
 
 PAPERS_MAX_LENGTH = 5000
@@ -34,7 +34,7 @@ class BoardMeeting(models.Model):
     """A meeting of the SLP board: its date, title and the papers put to it."""
 
     held_on = models.DateField("date")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     papers = bounded_text(
         PAPERS_MAX_LENGTH,
         blank=True,
@@ -117,7 +117,8 @@ class Duty(models.Model):
     """Something the law requires of the partnership, with the provision that requires it."""
 
     slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
+    # One line: a duty's title goes into reminder emails.
+    title = models.CharField(max_length=200, validators=[single_line])
     description = bounded_text(DUTY_TEXT_MAX_CHARS)
     legal_basis = bounded_text(
         DUTY_TEXT_MAX_CHARS, help_text="The statute or regulation, by section."

@@ -9,7 +9,7 @@ from django.db.models.lookups import LessThanOrEqual
 
 ONE_LINE_MESSAGE = "Keep this to one line: remove the line breaks."
 # Every character Python (and so an email's text) reads as a line break.
-one_line = RegexValidator(
+single_line = RegexValidator(
     r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]", ONE_LINE_MESSAGE, inverse_match=True
 )
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from lib.financial_year import financial_year_label, financial_year_of
-from priorities.fields import bounded_text, one_line, text_within
+from priorities.fields import bounded_text, single_line, text_within
 
 # The longest free text each field holds (form, model and database). The plan's own texts
 # are far shorter (its vision is 208 characters, its longest theme description 736, its
@@ -207,7 +207,7 @@ class WorkStream(models.Model):
 
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="work_streams")
     # One line: the name goes into reminder emails beside each action's title.
-    name = models.CharField(max_length=200, validators=[one_line])
+    name = models.CharField(max_length=200, validators=[single_line])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORK_STREAM)
     description = bounded_text(DESCRIPTION_MAX_CHARS, blank=True)
     strategic_lead = models.ForeignKey(
