@@ -81,6 +81,10 @@ class StaleEditRefusingForm(forms.ModelForm):
             return cleaned
         if self.prefix and not self.has_changed():
             return cleaned  # an inline row left as it was is not saved, so it overwrites nothing
+        if self.add_prefix(LOADED_VALUES) not in self.data:
+            # A form that never showed the field (the change list's editable columns) has
+            # nothing to compare with.
+            return cleaned
         try:
             loaded = signing.loads(cleaned.get(LOADED_VALUES) or "", salt=SALT)
         except signing.BadSignature:
