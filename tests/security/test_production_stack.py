@@ -126,12 +126,6 @@ def stack(tmp_path_factory):
             [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
             cwd=ROOT, env=env, check=True,
         )  # fmt: skip
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "slp_portal.wsgi", "--workers", "1",
-         "--bind", f"127.0.0.1:{stack.gunicorn_port}", "--access-logfile", str(stack.access_log),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
     config = Template((ROOT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
         RUN_DIR=run_dir,
         HTTP_LISTEN=f"127.0.0.1:{stack.http_port}",
@@ -143,16 +137,24 @@ def stack(tmp_path_factory):
     )
     assert "${" not in config
     (run_dir / "nginx.conf").write_text(config)
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(run_dir), "-c", str(run_dir / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.PIPE, start_new_session=True,
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "slp_portal.wsgi", "--workers", "1",
+         "--bind", f"127.0.0.1:{stack.gunicorn_port}", "--access-logfile", str(stack.access_log),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
+    nginx = None
     try:
+        nginx = subprocess.Popen(
+            [NGINX, "-p", str(run_dir), "-c", str(run_dir / "nginx.conf"), "-g", "daemon off;"],
+            stderr=subprocess.PIPE, start_new_session=True,
+        )  # fmt: skip
         _wait_for(stack.gunicorn_port, gunicorn, "gunicorn")
         _wait_for(stack.https_port, nginx, "nginx")
         yield stack
     finally:
-        _stop(nginx)  # SIGTERM: nginx's fast shutdown
+        if nginx is not None:
+            _stop(nginx)  # SIGTERM: nginx's fast shutdown
         _stop(gunicorn, signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for workers)
 
 
