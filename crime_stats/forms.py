@@ -102,13 +102,32 @@ class UploadForm(forms.Form):
         return period
 
 
+IMPLAUSIBLE_UNCHECKED = (
+    "Nothing was loaded: some revised rates more than double or halve the stored ones. Check "
+    "them in the list above and tick “I have checked these”, or correct the file and upload it "
+    "again."
+)
+
+
 class ConfirmForm(forms.Form):
     """Confirming a preview; CSPs not in the portal are skipped only when the admin says so."""
 
     skip_unknown_csps = forms.BooleanField(required=False)
+    checked_implausible = forms.BooleanField(required=False)
 
-    def __init__(self, *args, unknown_csps: int = 0, **kwargs) -> None:
+    def __init__(self, *args, unknown_csps: int = 0, implausible: int = 0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        checked = self.fields["checked_implausible"]
+        if implausible:
+            checked.required = True
+            plural = "s" if implausible != 1 else ""
+            checked.label = (
+                f"I have checked these: the {implausible:,} revised rate{plural} that more than "
+                "double or halve are right"
+            )
+            checked.error_messages["required"] = IMPLAUSIBLE_UNCHECKED
+        else:
+            checked.widget = forms.HiddenInput()
         field = self.fields["skip_unknown_csps"]
         if unknown_csps:
             field.required = True
@@ -124,3 +143,38 @@ class ConfirmForm(forms.Form):
             field.widget = forms.HiddenInput()
         self.helper = FormHelper()
         self.helper.add_input(Submit("confirm", "Confirm and load the figures"))
+
+
+class PopulationUploadForm(forms.Form):
+    """A table of population estimates: by local authority district code, or by CSP."""
+
+    file = forms.FileField(
+        label="Population estimates",
+        help_text="CSV, Excel (XLSX) or OpenDocument (ODS): the ONS mid-year estimates by local "
+        "authority code (columns `Code` and `All ages`, or `Mid-2024`…), mySociety's local "
+        "authority table as it is (`lad-code`, `pop-2020`), or a table by CSP.",
+    )
+    year = forms.IntegerField(
+        label="Year of the estimates (mid-year)",
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text="Only when the population column does not say it (an `All ages` column): "
+        "e.g. 2024 for the mid-2024 estimates. Columns headed `Mid-2024` or `pop-2020` say it.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit = _megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)
+        self.fields["file"].help_text += f" At most {limit}."
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("preview", "Check and preview"))
+
+    def clean_file(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / (1024 * 1024):,.1f} MB; the limit is "
+                f"{_megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)}."
+            )
+        return upload

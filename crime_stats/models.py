@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -61,11 +62,13 @@ class CSP(models.Model):
         """Return the Home Office label, `Force - CSP`."""
         return f"{self.force} - {self.name}"
 
-    def match_keys(self) -> set[str]:
-        """Return the normalised strings an import may use for this CSP: label, name, ONS code."""
-        keys = {normalise_name(self.label), normalise_name(self.name)}
-        if self.ons_code:
-            keys.add(self.ons_code.lower())
+    def match_keys(self, aliases: Iterable[str] = ()) -> set[str]:
+        """Return the normalised names an import may use for this CSP: label and name, each
+        also under the given aliases (other publishers' spellings). Codes are matched apart."""
+        keys = set()
+        for name in (self.name, *aliases):
+            keys.add(normalise_name(f"{self.force} - {name}"))
+            keys.add(normalise_name(name))
         return keys
 
 
@@ -213,6 +216,7 @@ class ImportBatch(models.Model):
         LONG = "long", "Long (one row per CSP, period and category)"
         ONS = "ons", "Home Office open data (ONS)"
         SEED = "seed", "Seed data"
+        POPULATION = "population", "Population estimates"
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
@@ -313,3 +317,28 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Upload for {self.batch}"
+
+
+# Models kept in modules of their own topic, registered with the app here. Those modules name
+# these models by string and never import this one, so the imports run one way.
+from crime_stats.areas import CSPAlias, LocalAuthority  # noqa: E402
+from crime_stats.estimates import PopulationChange, PopulationEstimate  # noqa: E402
+from crime_stats.publication import ForceNote, PublicationNotes  # noqa: E402
+
+__all__ = [
+    "ALL_CRIME",
+    "CSP",
+    "CSPAlias",
+    "ComparisonGroup",
+    "CrimeFigure",
+    "FigureChange",
+    "ForceNote",
+    "GroupMembership",
+    "ImportBatch",
+    "ImportUpload",
+    "LocalAuthority",
+    "PopulationChange",
+    "PopulationEstimate",
+    "PublicationNotes",
+    "ReportingPeriod",
+]

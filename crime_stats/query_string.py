@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from django.http import QueryDict
 
 from crime_stats.models import ALL_CRIME, ComparisonGroup, ReportingPeriod
-from crime_stats.selectors import group_periods, period_categories
+from crime_stats.selectors import period_categories, split_group_periods
 
 NO_GROUPS = "No comparison group has been set up yet."
 UNKNOWN_GROUP = "There is no comparison group called “{}”."
 UNKNOWN_PERIOD = "There is no reporting period “{}” with figures for {}."
 UNKNOWN_CATEGORY = "There are no “{}” figures for {}."
 UNKNOWN_FORMAT = "Unknown format “{}”: use json, csv or xlsx."
+GROUP_NOT_DEFINED = (
+    "The {} is not defined for {}: its first members joined on {}. Choose a later period."
+)
 
 
 class NotFound(Exception):
@@ -30,6 +33,13 @@ class Selection:
     groups: list[ComparisonGroup]
     periods: list[ReportingPeriod]
     categories: list[str]
+    # Periods with figures that start before the group's first membership: not offered.
+    earlier_periods: tuple[ReportingPeriod, ...] = ()
+
+    @property
+    def group_starts(self):
+        """Return the first day of the group's first membership (None when it has none)."""
+        return getattr(self.period, "group_starts", None)
 
 
 def selection_from(query: QueryDict) -> Selection:
@@ -43,10 +53,16 @@ def selection_from(query: QueryDict) -> Selection:
     if group is None:
         raise NotFound(UNKNOWN_GROUP.format(name))
     category = query.get("category") or ALL_CRIME
-    periods = group_periods(group, category)
+    periods, earlier = split_group_periods(group, category)
     slug = query.get("period")
     if slug:
         period = next((p for p in periods if p.slug == slug), None)
+        before = next((p for p in earlier if p.slug == slug), None)
+        if before is not None:
+            starts = before.group_starts
+            raise NotFound(
+                GROUP_NOT_DEFINED.format(group.name, before.label, f"{starts.day} {starts:%B %Y}")
+            )
         if period is None:
             raise NotFound(UNKNOWN_PERIOD.format(slug, group.name))
     elif periods:
@@ -56,4 +72,4 @@ def selection_from(query: QueryDict) -> Selection:
     categories = period_categories(period)
     if category not in categories:
         raise NotFound(UNKNOWN_CATEGORY.format(category, group.name))
-    return Selection(group, period, category, groups, periods, categories)
+    return Selection(group, period, category, groups, periods, categories, tuple(earlier))

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Subquery
+
 from crime_stats.comparison import Comparison, ComparisonRow, MemberRate, compare
 from crime_stats.display import ONE_PLACE, places_for, precision
 from crime_stats.models import (
@@ -121,14 +123,29 @@ def previous_comparable(
 
 
 def group_periods(group: ComparisonGroup, category: str = ALL_CRIME) -> list[ReportingPeriod]:
-    """Return the periods with a `category` figure for any CSP ever in the group, oldest first."""
-    return list(
+    """Return the periods with a `category` figure for any CSP ever in the group, oldest first,
+    from the first day a CSP was in the group: before it, the group is not defined."""
+    return split_group_periods(group, category)[0]
+
+
+def split_group_periods(
+    group: ComparisonGroup, category: str = ALL_CRIME
+) -> tuple[list[ReportingPeriod], list[ReportingPeriod]]:
+    """Return (the group's periods, the periods with figures that start before its first
+    membership), oldest first, in one query."""
+    first_day = (
+        GroupMembership.objects.filter(group=group).order_by("valid_from").values("valid_from")[:1]
+    )
+    periods = list(
         ReportingPeriod.objects.filter(
             figures__category=category, figures__csp__memberships__group=group
         )
+        .annotate(group_starts=Subquery(first_day))
         .distinct()
         .order_by("start", "end")
     )
+    offered = [p for p in periods if p.group_starts is not None and p.start >= p.group_starts]
+    return offered, [p for p in periods if p not in offered]
 
 
 def period_categories(period: ReportingPeriod) -> list[str]:

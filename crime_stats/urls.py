@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crime_stats.views import comparison, data, methods
+from crime_stats.views import comparison, data, methods, populations
 
 urlpatterns = [
     path("comparison/", comparison.comparison, name="comparison"),
@@ -10,4 +10,13 @@ urlpatterns = [
     path("data/<int:pk>/", data.batch_detail, name="data_batch"),
     path("data/<int:pk>/confirm/", data.batch_confirm, name="data_confirm"),
     path("data/<int:pk>/undo/", data.batch_undo, name="data_undo"),
+    path("data/populations/", populations.population_list, name="population_list"),
+    path("data/populations/upload/", populations.population_upload, name="population_upload"),
+    path("data/populations/<int:pk>/", populations.population_batch, name="population_batch"),
+    path(
+        "data/populations/<int:pk>/confirm/",
+        populations.population_confirm,
+        name="population_confirm",
+    ),
+    path("data/populations/<int:pk>/undo/", populations.population_undo, name="population_undo"),
 ]

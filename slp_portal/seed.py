@@ -28,6 +28,7 @@ from crime_stats.models import (
 )
 from partnership.models import Duty
 from priorities.models import CrossCuttingTheme, Partner, Plan, PlanVersion, Priority
+from slp_portal.seed_csps import load_every_csp
 
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seed"
 PLAN_TABLE = "msg_crimes_per_1000_apr_dec_2016_2018.csv"
@@ -83,6 +84,7 @@ def _load_duties(counts: Counter) -> None:
 
 
 def _load_crime_stats(counts: Counter) -> None:
+    load_every_csp(counts)
     csps = {}
     for row in _rows("csps.csv"):
         csp = upsert(

@@ -206,7 +206,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Only these pages take files; their whole body (the file, a population table and the form's
 # fields) may be up to two files' worth and 1 MB more. Everywhere else a file is refused and a
 # body past DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 unread (slp_portal.uploads).
-FILE_UPLOAD_URL_NAMES = ["data_upload", "partnership:duty_occurrence"]
+FILE_UPLOAD_URL_NAMES = ["data_upload", "population_upload", "partnership:duty_occurrence"]
 UPLOAD_MAX_BODY_BYTES = 2 * IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "slp_portal.uploads.BoundedUploadHandler",

@@ -82,6 +82,19 @@ MATRIX = {
     # with a message, and nothing changes.
     "data_confirm": ({"pk": "batch"}, signed_in(405, {**ADMIN_ONLY, "admin": 302})),
     "data_undo": ({"pk": "batch"}, signed_in(ADMIN_ONLY, {**ADMIN_ONLY, "admin": 302})),
+    "population_list": ({}, signed_in(ADMIN_ONLY, 405)),
+    "population_upload": ({}, signed_in(ADMIN_ONLY, ADMIN_ONLY)),
+    "population_batch": ({"pk": "population_batch"}, signed_in(ADMIN_ONLY, 405)),
+    # The population load is already undone: confirm and undo send the admin back with a
+    # message, and nothing changes.
+    "population_confirm": (
+        {"pk": "population_batch"},
+        signed_in(405, {**ADMIN_ONLY, "admin": 302}),
+    ),
+    "population_undo": (
+        {"pk": "population_batch"},
+        signed_in(ADMIN_ONLY, {**ADMIN_ONLY, "admin": 302}),
+    ),
     "priority-changes": ({}, signed_in(200, 405)),
     "priority-list": ({}, signed_in(200, 405)),
     "board-pack": ({}, signed_in(200, 405)),
@@ -155,6 +168,11 @@ def _objects() -> dict[str, int]:
         "work_stream": action.work_stream_id,
         "priority": Priority.objects.get(version__slug="refresh-2019-20", letter="a").pk,
         "batch": ImportBatch.objects.get(format=ImportBatch.Format.SEED).pk,
+        "population_batch": ImportBatch.objects.get_or_create(
+            format=ImportBatch.Format.POPULATION,
+            file_name="mid-2020.csv",
+            defaults={"sha256": "0" * 64, "status": ImportBatch.Status.UNDONE},
+        )[0].pk,
     }
 
 

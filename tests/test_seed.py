@@ -6,7 +6,14 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from crime_stats.models import CSP, ComparisonGroup, CrimeFigure, ReportingPeriod
+from crime_stats.models import (
+    CSP,
+    ComparisonGroup,
+    CrimeFigure,
+    CSPAlias,
+    LocalAuthority,
+    ReportingPeriod,
+)
 from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +43,7 @@ def test_load_seed_twice_gives_the_plans_counts_and_changes_nothing(capsys):
         seed_counts()
         == first
         == {
-            "csps": 15,
+            "csps": 314,
             "figures": 45,
             "versions": 2,
             "priorities": 12,
@@ -108,5 +115,41 @@ def test_priority_b_and_f_are_worded_exactly_as_each_version_of_the_plan_words_t
 def test_ons_codes_match_the_ons_lookup():
     with ONS_LOOKUP.open(encoding="utf-8-sig") as handle:
         lookup = {(r["PFA17NM"], r["CSP17NM"]): r["CSP17CD"] for r in csv.DictReader(handle)}
-    for csp in CSP.objects.all():
-        assert csp.ons_code == lookup[(csp.force, csp.name)], csp.label
+    assert {csp.natural_key(): csp.ons_code for csp in CSP.objects.all()} == lookup
+    english = CSP.objects.filter(ons_code__startswith="E22").count()
+    assert (english, CSP.objects.filter(ons_code__startswith="W14").count()) == (293, 21)
+
+
+def test_the_msg_keeps_its_fifteen_members_and_their_codes():
+    group = ComparisonGroup.objects.get(name="Leicester Most Similar Group")
+    codes = sorted(m.csp.ons_code for m in group.memberships.select_related("csp"))
+    assert codes == [
+        "E22000010", "E22000029", "E22000099", "E22000101", "E22000104", "E22000134",
+        "E22000151", "E22000168", "E22000175", "E22000182", "E22000245", "E22000257",
+        "E22000270", "E22000335", "E22000336",
+    ]  # fmt: skip
+
+
+def test_each_csp_covers_its_districts_and_shared_districts_are_marked():
+    leicester = CSP.objects.get(name="Leicester")
+    districts = leicester.local_authorities.all()
+    assert {(lad.code, lad.lookup_year, lad.shared) for lad in districts} == {
+        ("E06000016", 2017, False), ("E06000016", 2021, False), ("E06000016", 2023, False),
+    }  # fmt: skip
+    dorset = CSP.objects.get(force="Dorset", name="Dorset")
+    in_2021 = {(lad.name, lad.shared) for lad in dorset.local_authorities.in_lookup(2021)}
+    assert in_2021 == {("Dorset", False), ("Bournemouth, Christchurch and Poole", True)}
+    # 1 April 2023: Cumberland spans three CSPs; North Yorkshire lies wholly in one.
+    cumberland = LocalAuthority.objects.in_lookup(2023).filter(code="E06000063")
+    assert sorted(lad.csp.name for lad in cumberland) == ["Allerdale", "Carlisle", "Copeland"]
+    assert all(lad.shared for lad in cumberland)
+    north_yorkshire = LocalAuthority.objects.in_lookup(2023).get(code="E06000065")
+    assert (north_yorkshire.csp.name, north_yorkshire.shared) == ("North Yorkshire", False)
+
+
+def test_the_home_offices_spellings_are_aliases_with_their_source():
+    aliases = {(a.csp.label, a.name) for a in CSPAlias.objects.select_related("csp")}
+    assert ("Kent - Shepway", "Folkestone and Hythe") in aliases
+    assert ("London, City of - City of London", "London, City of") in aliases
+    assert ("Devon & Cornwall - North Devon", "Northern Devon") in aliases
+    assert all("prc-csp" in a.source or "mySociety" in a.source for a in CSPAlias.objects.all())

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from crime_stats.importers.periods import PeriodSpec
 from crime_stats.importers.pipeline import ImportPlan, parse_file, plan_import
+from crime_stats.importers.preview import national_summary, save_publication_notes
 from crime_stats.importers.readers import safe_file_name
 from crime_stats.importers.records import ImportOptions
 from crime_stats.models import CrimeFigure, FigureChange, ImportBatch, ImportUpload, ReportingPeriod
@@ -84,6 +85,7 @@ def plan_summary(plan: ImportPlan, limit: int = PREVIEW_LIMIT) -> dict:
         "notes": parsed.notes,
         # Problems other than unknown CSPs: any of them stops the import whatever is confirmed.
         "problems": [problem.as_dict() for problem in parsed.problems],
+        **national_summary(plan),
     }
 
 
@@ -204,6 +206,7 @@ def import_figures(
             uploaded_by=user,
         )
         commit_plan(plan=plan, batch=batch, user=user)
+        save_publication_notes(batch, plan)
     return plan, batch
 
 
@@ -249,6 +252,7 @@ def preview_upload(
         ImportBatch.Status.REJECTED if plan.parsed.problems else ImportBatch.Status.PREVIEWED
     )
     batch.save()
+    save_publication_notes(batch, plan)
     ImportUpload.objects.create(
         batch=batch,
         content=content if batch.status == ImportBatch.Status.PREVIEWED else b"",

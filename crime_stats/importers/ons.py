@@ -3,6 +3,17 @@
 A national file holds about a million rows, so it is read in chunks and checked with whole-column
 operations: no Python code runs once per row. Each chunk is checked, matched to the portal's CSPs
 and summed at once; only the small sums are kept.
+
+Offence groups are matched without regard to case or spacing (the Home Office spells
+"Drug offences" "Drug Offences" in some years). `All crime` is total recorded crime excluding
+fraud: the sum of the nine offence groups of `ALL_CRIME_GROUPS`, made for a CSP and period only
+when every one of them is present (the Home Office file has a row for every CSP, offence code and
+quarter, zeros included, so a missing group means an extract, not a quiet quarter).
+
+Periods: each financial quarter is a period of its own (quarter 4 = January–March), each
+financial year with all four quarters is a year period (their sum), and a year with only some
+quarters (a mid-year edition) is a part-year labelled by the months it covers, never as the
+whole year. A span chosen on upload (`April-December`) gives that span only, as before.
 """
 
 from __future__ import annotations
@@ -10,7 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crime_stats.importers.columns import map_columns, missing_column
-from crime_stats.importers.csp_matcher import CSPMatcher
+from crime_stats.importers.csp_matcher import CSPMatcher, not_csp_reason
 from crime_stats.importers.periods import (
     PeriodError,
     PeriodSpec,
@@ -36,13 +47,28 @@ from crime_stats.names import normalise_name
 from lib.financial_year import (
     FULL_YEAR,
     FinancialYearError,
+    financial_year_label,
     financial_year_of,
     parse_financial_year,
 )
 
-# Every full Home Office release has this group (the largest); a file without it is an extract
-# of a few offences, whose total would be mistaken for all recorded crime.
-ALL_CRIME_NEEDS = "violence against the person"
+# Total recorded crime excluding fraud is the sum of these nine offence groups: the columns that
+# make up "Total recorded crime (excluding fraud)" in the ONS's CSP tables (for example
+# csptablesyedec23.xlsx, "Recorded crime data by Community Safety Partnership area"), and the
+# nine groups of every CSP in the Home Office's prc-csp-mar2021-mar2026-tables-230726.ods,
+# sheet 2025_26. Fraud has not been recorded by CSP since 2013/14, so it is never part of it.
+ALL_CRIME_GROUPS = (
+    "Violence against the person",
+    "Sexual offences",
+    "Robbery",
+    "Theft offences",
+    "Criminal damage and arson",
+    "Drug offences",
+    "Possession of weapons offences",
+    "Public order offences",
+    "Miscellaneous crimes against society",
+)
+KNOWN_GROUPS = {normalise_name(name): name for name in (*ALL_CRIME_GROUPS, "Fraud offences")}
 NO_PERIOD = -1
 SEP = "\x1f"
 POPULATION_SHEET = "population file"
@@ -64,7 +90,8 @@ class _Totals:
     def __init__(self) -> None:
         self.sums: list[pd.DataFrame] = []
         self.hashes: list[pd.DataFrame] = []
-        self.unassigned: dict[str, list[int]] = {}
+        self.outside: dict[str, list] = {}  # area name -> [rows, offences, why not a CSP]
+        self.group_names: dict[str, str] = {}  # normalised offence group -> its name
         self.csps: dict[int, object] = {}
         self.messages: dict[str, str] = {}  # (force, CSP, code) key -> why it matched nothing
         self.has_quarter = False
@@ -108,12 +135,23 @@ def _read_chunk(
     frame["offences"] = counts.fillna(0).astype("int64")
     good = ~bad_count
 
-    unassigned = frame["csp"].str.contains("unassigned", case=False, regex=False)
-    for force, part in frame.loc[unassigned & good].groupby("force", sort=False):
-        seen = totals.unassigned.setdefault(force or "(no force named)", [0, 0])
+    # `Unassigned <force>` and other areas that are not CSPs: counted and reported, never matched.
+    reasons = {name: not_csp_reason(name) for name in frame["csp"].unique()}
+    outside = frame["csp"].map(reasons) != ""
+    for name, part in frame.loc[outside & good].groupby("csp", sort=False):
+        force = part["force"].iloc[0]
+        shown = (
+            name
+            if not force or normalise_name(force) in normalise_name(name)
+            else (f"{name} ({force})")
+        )
+        seen = totals.outside.setdefault(shown, [0, 0, reasons[name]])
         seen[0] += len(part)
         seen[1] += int(part["offences"].sum())
-    good &= ~unassigned
+    good &= ~outside
+    frame["group"] = frame["group"].map(
+        {name: _group_name(name, totals) for name in frame["group"].unique()}
+    )
 
     frame["fy"] = NO_PERIOD
     if "Financial Year" in columns:
@@ -211,6 +249,20 @@ def _read_chunk(
     )
 
 
+def _group_name(name: str, totals: _Totals) -> str:
+    """Return the offence group's one spelling: the Home Office's, or the first one seen."""
+    key = normalise_name(name)
+    if not key:
+        return ""
+    return KNOWN_GROUPS.get(key) or totals.group_names.setdefault(key, name.strip())
+
+
+def quarter_period(year: int, quarter: int) -> PeriodSpec:
+    """Return financial quarter `quarter` (1 = April–June … 4 = January–March) of `year`/yy."""
+    first, last = quarter_span([quarter])
+    return span_period((first, last), year if quarter < 4 else year + 1)
+
+
 def _report_duplicates(totals: _Totals, parsed: ParsedFile, column: str) -> None:
     if not totals.hashes:
         return
@@ -246,8 +298,8 @@ def _periods(
     options: ImportOptions,
     span: Span | None,
     parsed: ParsedFile,
-) -> dict[tuple[int, int], PeriodSpec]:
-    """Return (financial year, quarter) -> the period its counts belong to; notes what is left."""
+) -> dict[tuple[int, int], list[PeriodSpec]]:
+    """Return (financial year, quarter) -> the periods its counts belong to; notes what is left."""
     pairs = sums[["fy", "quarter"]].drop_duplicates()
     if not totals.has_year:
         try:
@@ -259,18 +311,19 @@ def _periods(
             f"The file has no financial year or quarter columns: its counts are taken to cover "
             f"{period.label}, as given on upload, and repeated rows are summed."
         )
-        return {(int(fy), int(q)): period for fy, q in pairs.itertuples(index=False)}
+        return {(int(fy), int(q)): [period] for fy, q in pairs.itertuples(index=False)}
     if not totals.has_quarter:
         parsed.notes.append(
             "The file has no quarter column: each financial year's counts are taken to cover "
             f"{span_label(span or FULL_YEAR)}."
         )
         return {
-            (int(fy), int(q)): span_period(span or FULL_YEAR, int(fy))
+            (int(fy), int(q)): [span_period(span or FULL_YEAR, int(fy))]
             for fy, q in pairs.itertuples(index=False)
         }
-    chosen = span or FULL_YEAR
-    quarters = quarters_of(chosen)
+    if span is None:
+        return _quarters_and_years(pairs, parsed)
+    quarters = quarters_of(span)
     if quarters is None:
         parsed.problems.append(
             Problem(
@@ -284,7 +337,7 @@ def _periods(
     result = {}
     for fy, group in pairs.groupby("fy"):
         present = set(group["quarter"].astype(int))
-        label = f"{fy}/{(fy + 1) % 100:02d}"
+        label = financial_year_label(fy)
         if missing := [q for q in quarters if q not in present]:
             months = ", ".join(f"{q} ({span_label(quarter_span([q]))})" for q in missing)
             parsed.problems.append(
@@ -302,7 +355,44 @@ def _periods(
                 "chosen on upload and are left out."
             )
         for q in quarters:
-            result[(int(fy), q)] = span_period(chosen, int(fy))
+            result[(int(fy), q)] = [span_period(span, int(fy))]
+    return result
+
+
+def _quarters_and_years(
+    pairs: pd.DataFrame, parsed: ParsedFile
+) -> dict[tuple[int, int], list[PeriodSpec]]:
+    """Return (year, quarter) -> its quarter and, where the quarters run on from April, the
+    year (all four) or the part-year (quarters 1 to n, labelled by its months)."""
+    result: dict[tuple[int, int], list[PeriodSpec]] = {}
+    for fy, group in pairs.groupby("fy"):
+        fy = int(fy)
+        present = sorted(set(group["quarter"].astype(int)))
+        for q in present:
+            result[(fy, q)] = [quarter_period(fy, q)]
+        label = financial_year_label(fy)
+        if present == [1, 2, 3, 4]:
+            whole = span_period(FULL_YEAR, fy)
+        elif present == [1]:
+            parsed.notes.append(
+                f"{label} has quarter 1 only: it is stored as {quarter_period(fy, 1).label}, "
+                "not as the whole financial year."
+            )
+            continue
+        elif present == list(range(1, present[-1] + 1)):
+            whole = span_period(quarter_span(present), fy)
+            parsed.notes.append(
+                f"{label} has quarters {', '.join(map(str, present))} only: its total is "
+                f"stored as {whole.label}, not as the whole financial year."
+            )
+        else:
+            parsed.notes.append(
+                f"{label} has quarters {', '.join(map(str, present))}, which do not run on "
+                "from April: only each quarter is stored, with no total for the year."
+            )
+            continue
+        for q in present:
+            result[(fy, q)].append(whole)
     return result
 
 
@@ -341,41 +431,59 @@ def parse_ons(
             parsed.rows_read += len(chunk)
             _read_chunk(chunk, sheet, columns, matcher, parsed, totals, csp_ids)
     _report_duplicates(totals, parsed, "Offence Code")
-    for force, (rows, offences) in sorted(totals.unassigned.items()):
+    for name, (rows, offences, reason) in sorted(totals.outside.items()):
+        parsed.outside_csps[name] = {"rows": rows, "offences": offences, "reason": reason}
         parsed.notes.append(
-            f"{rows:,} 'Unassigned' rows of {force} ({offences:,} offences) are left out of "
-            "every CSP."
+            f"{rows:,} row{'s' if rows != 1 else ''} of {name} ({offences:,} offences) "
+            f"{'are' if rows != 1 else 'is'} left out of every CSP: {reason}."
         )
     if not totals.sums:
         return
     sums = pd.concat(totals.sums, ignore_index=True)
     periods = _periods(sums, totals, options, span, parsed)
-    keys = list(zip(sums["fy"], sums["quarter"], strict=True))
-    sums["period"] = [periods.get((int(fy), int(q))) for fy, q in keys]
-    sums = sums.loc[sums["period"].notna()]
+    periods_of = pd.DataFrame(
+        [(fy, q, period) for (fy, q), specs in periods.items() for period in specs],
+        columns=["fy", "quarter", "period"],
+    )
+    if periods_of.empty:
+        return
+    sums = sums.merge(periods_of, on=["fy", "quarter"], how="inner")
     by_group = (
         sums.groupby(["period", "csp_id", "group"], sort=False)
         .agg(offences=("offences", "sum"), row=("row", "min"))
         .reset_index()
     )
-    groups = {normalise_name(name) for name in by_group["group"].unique()}
-    if ALL_CRIME_NEEDS in groups:
-        counted = ~by_group["group"].map(normalise_name).str.contains("fraud", regex=False)
-        total = (
-            by_group.loc[counted]
-            .groupby(["period", "csp_id"], sort=False)
-            .agg(offences=("offences", "sum"), row=("row", "min"))
-            .reset_index()
-            .assign(group=ALL_CRIME)
-        )
-        by_group = pd.concat([by_group, total], ignore_index=True)
-    elif len(by_group):
+    by_group = pd.concat([by_group, _all_crime(by_group, parsed)], ignore_index=True)
+    _make_figures(by_group, totals, populations, parsed, count_column)
+
+
+def _all_crime(by_group: pd.DataFrame, parsed: ParsedFile) -> pd.DataFrame:
+    """Return the All crime rows: for each CSP and period with every group of ALL_CRIME_GROUPS."""
+    counted = by_group.loc[by_group["group"].isin(ALL_CRIME_GROUPS)]
+    per_pair = counted.groupby(["period", "csp_id"], sort=False)
+    complete = per_pair["group"].transform("nunique") == len(ALL_CRIME_GROUPS)
+    total = (
+        counted.loc[complete]
+        .groupby(["period", "csp_id"], sort=False)
+        .agg(offences=("offences", "sum"), row=("row", "min"))
+        .reset_index()
+        .assign(group=ALL_CRIME)
+    )
+    pairs = by_group[["period", "csp_id"]].drop_duplicates()
+    if total.empty and len(by_group):
         parsed.notes.append(
             "The file holds only some offence groups ("
             + ", ".join(sorted(by_group["group"].unique()))
-            + "), so no 'All crime' total is made from it."
+            + "), so no 'All crime' total is made from it: All crime needs every one of "
+            + ", ".join(ALL_CRIME_GROUPS)
+            + "."
         )
-    _make_figures(by_group, totals, populations, parsed, count_column)
+    elif len(total) < len(pairs):
+        parsed.notes.append(
+            f"{len(pairs) - len(total):,} of {len(pairs):,} CSP-periods lack one of the nine "
+            "offence groups of total recorded crime, so no 'All crime' is made for them."
+        )
+    return total
 
 
 def _make_figures(
@@ -395,13 +503,15 @@ def _make_figures(
             Problem(
                 None,
                 "Population",
-                "the Home Office table gives counts, so rates need a "
-                "population table: load one with it (a 'CSP' column and a 'Population' "
-                "column)",
+                "the Home Office table gives counts, so rates need populations: load "
+                "population estimates on the data-loading page (Populations), or a population "
+                "table with this file (a 'CSP' column and a 'Population' column)",
             )
         )
         return
-    by_year = any(year is not None for _, year in populations)
+    by_year = getattr(populations, "by_year", None)
+    if by_year is None:
+        by_year = any(year is not None for _, year in populations)
     missing_population: set[tuple[int, int | None]] = set()
     for period, csp_id, group, offences, row in by_group[
         ["period", "csp_id", "group", "offences", "row"]
@@ -423,15 +533,18 @@ def _make_figures(
         if not population:
             if (csp_id, year) not in missing_population:
                 missing_population.add((csp_id, year))
-                in_year = "" if year is None else f" in {year}/{(year + 1) % 100:02d}"
+                in_year = "" if year is None else f" in {financial_year_label(year)}"
+                missing_message = getattr(populations, "missing_message", None)
                 parsed.problems.append(
                     Problem(
                         None,
                         "Population",
-                        f"the population table has no population for "
+                        missing_message(csp.label, year)
+                        if missing_message
+                        else f"the population table has no population for "
                         f"{csp.label}{in_year} (named from row {row} of the file): add a row "
                         "for it to the population table",
-                        POPULATION_SHEET,
+                        "" if missing_message else POPULATION_SHEET,
                     )
                 )
             continue
@@ -448,7 +561,7 @@ def _make_figures(
         )
     years = sorted({financial_year_of(figure.period.start) for figure in parsed.figures})
     if not by_year and len(years) > 1:
-        labels = ", ".join(f"{year}/{(year + 1) % 100:02d}" for year in years)
+        labels = ", ".join(financial_year_label(year) for year in years)
         parsed.notes.append(
             "The population table has no 'Financial Year' column, so each CSP's one population "
             f"was used for every year in the file ({labels}). Add a 'Financial Year' column "

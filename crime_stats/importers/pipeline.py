@@ -31,6 +31,7 @@ from crime_stats.importers.periods import (
     PeriodSpec,
     parse_span,
 )
+from crime_stats.importers.populations import read_population_file
 from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers import Sheet, UnreadableFile, read_sheets
 from crime_stats.importers.records import (
@@ -40,8 +41,9 @@ from crime_stats.importers.records import (
     ParsedFile,
     parse_count,
 )
+from crime_stats.importers.stored_populations import StoredPopulations
 from crime_stats.models import CrimeFigure, ReportingPeriod
-from lib.financial_year import FinancialYearError, parse_financial_year
+from lib.financial_year import FinancialYearError, financial_year_label, parse_financial_year
 
 Populations = dict[tuple[int, int | None], int]  # (CSP id, financial year or None) -> people
 
@@ -111,7 +113,7 @@ def read_population(
             continue
         key = (found.csp.pk, year)
         if key in populations and populations[key] != population:
-            in_year = "" if year is None else f" in {year}/{(year + 1) % 100:02d}"
+            in_year = "" if year is None else f" in {financial_year_label(year)}"
             problems.append(
                 Problem(
                     number,
@@ -127,6 +129,22 @@ def read_population(
         first_row.setdefault(key, number)
     problems += [Problem(p.row, p.column, p.message, POPULATION_SHEET) for p in reading.problems]
     return populations, problems, ignored
+
+
+def district_populations(content: bytes, file_name: str = "") -> Populations | None:
+    """Return (CSP id, year or None) -> people from a table by district code, else None.
+
+    A table of one year gives each CSP one population, used for every year of the file (as a
+    CSP table without a year column does); several years key each by its mid-year.
+    """
+    file = read_population_file(content, file_name=file_name)
+    if file.layout != "local authority districts" or file.problems or not file.estimates:
+        return None
+    single = len(file.years) == 1
+    return {
+        (csp_id, None if single else year): estimate.population
+        for (csp_id, year), estimate in file.estimates.items()
+    }
 
 
 def _problem(error: UnreadableFile, sheet: str) -> Problem:
@@ -228,7 +246,16 @@ def parse_file(
     matcher = CSPMatcher()
     if layout == ONS:
         populations = None
-        if population is not None:
+        if population is None:
+            stored = StoredPopulations()
+            populations = stored if stored else None
+        elif districts := district_populations(population, population_name):
+            populations, problems, ignored = districts, [], 0
+            parsed.notes.append(
+                "The population table is by local authority district: each CSP's population "
+                "is the sum of its districts."
+            )
+        else:
             populations, problems, ignored = read_population(population, matcher, population_name)
             parsed.problems.extend(problems)
             if ignored:
@@ -237,6 +264,8 @@ def parse_file(
                     "in the portal; they are not used."
                 )
         parse_ons(sheets, options, span, matcher, parsed, populations)
+        if isinstance(populations, StoredPopulations):
+            parsed.population_sources = populations.sources()
     else:
         for sheet in sheets:
             (parse_wide if layout == WIDE else parse_long)(sheet, options, span, matcher, parsed)

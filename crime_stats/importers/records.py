@@ -150,6 +150,10 @@ class ParsedFile:
     unknown_csps: dict[str, UnknownCSP] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     span: Span | None = None
+    # Areas the file reports that are not CSPs (`Unassigned Kent`): name -> rows, offences, why.
+    outside_csps: dict[str, dict] = field(default_factory=dict)
+    # Which population estimate each year's rates used, for the preview (see `populations`).
+    population_sources: list[dict] = field(default_factory=list)
     # Sheets that are not tables of figures (Notes, Cover, Contents), in file order.
     not_data_sheets: list[str] = field(default_factory=list)
     # The publication's Notes sheet (title, Updated date, force notes), when it has one.

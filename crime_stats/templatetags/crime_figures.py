@@ -27,3 +27,9 @@ def signed(value: Decimal | None, suffix: str = "") -> str:
 def magnitude(value: Decimal | None) -> str:
     """Return the size of a change, rounded half-up to one place, without its sign."""
     return display.magnitude(value)
+
+
+@register.filter
+def note_numbers(notes: list[tuple[str, list[str]]] | None, label: str) -> list[int]:
+    """Return the numbers (from 1) of the force notes that name the CSP labelled `label`."""
+    return [number for number, (_text, labels) in enumerate(notes or [], 1) if label in labels]

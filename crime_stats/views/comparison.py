@@ -9,10 +9,12 @@ from django.views.decorators.http import require_GET
 from crime_stats.comparison_export import comparison_json, comparison_sheet
 from crime_stats.national import FUNNEL_METHODS
 from crime_stats.panel import CrimePanel, crime_panel
+from crime_stats.publication import force_notes_for_group
 from crime_stats.query_string import UNKNOWN_FORMAT, NotFound
 from crime_stats.selectors import TableRow
 from crime_stats.views.not_found import selection_not_found
 from exports.tables import csv_response, xlsx_response
+from lib.financial_year import financial_year_of
 
 FORMATS = ("html", "json", "csv", "xlsx")
 SORTS = {
@@ -69,6 +71,9 @@ def _answer(request: HttpRequest, panel: CrimePanel, output: str) -> HttpRespons
             "headers": _sort_headers(request, sort),
             "downloads": {f: _with(request, format=f) for f in ("csv", "xlsx", "json")},
             "funnel_links": {m: _with(request, funnel=m) for m in FUNNEL_METHODS},
+            "force_notes": force_notes_for_group(
+                selection.group.pk, financial_year_of(selection.period.start)
+            ),
         },
     )
 

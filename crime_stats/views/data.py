@@ -67,7 +67,10 @@ def _preview(batch: ImportBatch) -> dict:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_admin(request, pk)
     preview = _preview(batch)
-    form = ConfirmForm(unknown_csps=len(preview.get("unknown_csps", [])))
+    form = ConfirmForm(
+        unknown_csps=len(preview.get("unknown_csps", [])),
+        implausible=preview.get("implausible_total", 0),
+    )
     return render(
         request,
         "crime_stats/data_batch.html",
@@ -91,7 +94,11 @@ def _confirmable(batch: ImportBatch, preview: dict) -> dict:
 def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_admin(request, pk)
     preview = _preview(batch)
-    form = ConfirmForm(request.POST, unknown_csps=len(preview.get("unknown_csps", [])))
+    form = ConfirmForm(
+        request.POST,
+        unknown_csps=len(preview.get("unknown_csps", [])),
+        implausible=preview.get("implausible_total", 0),
+    )
     if not form.is_valid():
         context = {"batch": batch, "preview": preview, "form": form, **_confirmable(batch, preview)}
         return render(request, "crime_stats/data_batch.html", context, status=400)

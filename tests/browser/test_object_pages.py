@@ -63,9 +63,20 @@ def test_pages_reached_from_a_list_have_no_wcag_violations(signed_in_page):
         assert_accessible(chair)
 
     admin = signed_in_page("admin")
-    for path in ("/data/", "/data/upload/"):
+    for path in ("/data/", "/data/upload/", "/data/populations/", "/data/populations/upload/"):
         assert admin.goto(path).status == 200, path
         assert_accessible(admin)
+    # A population preview: estimates to create and CSPs it gives none for.
+    admin.goto("/data/populations/upload/")
+    admin.get_by_label("Population estimates").set_input_files(
+        files=[{"name": "mid-2022.csv", "mimeType": "text/csv",
+                "buffer": b"Code,Name,All ages\nE06000016,Leicester,373399\n"
+                          b"E06000060,Buckinghamshire,558070\n"}]
+    )  # fmt: skip
+    admin.get_by_label("Year of the estimates (mid-year)").fill("2022")
+    admin.get_by_role("button", name="Check and preview").click()
+    assert admin.get_by_role("button", name="Confirm and load the estimates").is_visible()
+    assert_accessible(admin)
     # A preview with a confirm form, then one with problems.
     upload_figures(admin, "one.csv", b"CSP,April-December 2019\nLeicestershire - Leicester,80\n")
     assert admin.get_by_role("button", name="Confirm and load the figures").is_visible()

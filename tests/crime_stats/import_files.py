@@ -48,9 +48,24 @@ def ons_rows(csp: str, force: str, year: str, quarter: int, counts: dict[str, in
     """Return Home Office rows for one CSP and quarter: offence code -> count."""
     groups = {
         "1": ("Murder", "Violence against the person", "Homicide"),
+        "34A": ("Robbery of business property", "Robbery", "Robbery"),
         "34B": ("Robbery of personal property", "Robbery", "Robbery"),
         "28": ("Burglary in a dwelling", "Theft offences", "Domestic burglary"),
         "53": ("Fraud by false representation", "Fraud offences", "Fraud"),
+        "19C": ("Rape of a female aged 16 and over", "Sexual offences", "Rape"),
+        "58A": ("Criminal damage to a dwelling", "Criminal damage and arson", "Criminal damage"),
+        "92A": ("Trafficking in controlled drugs", "Drug offences", "Trafficking of drugs"),
+        "10A": (
+            "Possession of firearms with intent",
+            "Possession of weapons offences",
+            "Possession of weapons offences",
+        ),
+        "9": ("Public fear alarm or distress", "Public order offences", "Public order offences"),
+        "99": (
+            "Other notifiable offences",
+            "Miscellaneous crimes against society",
+            "Miscellaneous crimes against society",
+        ),
     }
     lines = []
     for code, count in counts.items():
@@ -60,5 +75,9 @@ def ons_rows(csp: str, force: str, year: str, quarter: int, counts: dict[str, in
         )
     return "".join(lines)
 
+
+# The six offence groups the small files leave out, so that a file has all nine groups of total
+# recorded crime (and so an All crime figure) when these are added with a count of 0.
+OTHER_GROUPS = {"19C": 0, "58A": 0, "92A": 0, "10A": 0, "9": 0, "99": 0}
 
 POPULATION = "CSP,Population\nLeicester,350000\nNottingham,320000\n"

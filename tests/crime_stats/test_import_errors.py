@@ -196,18 +196,22 @@ def test_ons_negative_total_and_bad_counts_and_duplicates():
         "row 6, column 'Offence Code': this row repeats row 2 (the same financial year, quarter, "
         "CSP and offence): remove one of them",
         "row 3, column 'Offence Count': the offences of Leicestershire - Leicester in Robbery "
+        "for April–June 2019 sum to -2: a total cannot be negative; check this CSP's "
+        "rows for that offence group",
+        "row 3, column 'Offence Count': the offences of Leicestershire - Leicester in Robbery "
         "for April 2019–March 2020 sum to -2: a total cannot be negative; check this CSP's "
         "rows for that offence group",
     ]
 
 
-def test_ons_needs_a_population_table_and_every_quarter_of_the_span():
+def test_ons_needs_populations_and_every_quarter_of_a_chosen_span():
     content = ONS_HEADER + ons_rows("Leicester", "Leicestershire", "2019/20", 1, {"1": 5})
 
-    assert problem_texts(plan_for(csv_bytes(content))) == [
+    assert problem_texts(plan_for(csv_bytes(content), span="April-March")) == [
         "column 'Financial Quarter': financial year 2019/20 has no rows for quarter 2 "
         "(July–September), 3 (October–December), 4 (January–March), which the span needs: load "
         "a file with every quarter of the span, or choose a shorter span",
-        "column 'Population': the Home Office table gives counts, so rates need a population "
-        "table: load one with it (a 'CSP' column and a 'Population' column)",
+        "column 'Population': the Home Office table gives counts, so rates need populations: "
+        "load population estimates on the data-loading page (Populations), or a population "
+        "table with this file (a 'CSP' column and a 'Population' column)",
     ]

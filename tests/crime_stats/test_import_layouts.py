@@ -10,6 +10,7 @@ from tests.crime_stats.import_files import (
     LEICESTER,
     NOTTINGHAM,
     ONS_HEADER,
+    OTHER_GROUPS,
     POPULATION,
     csv_bytes,
     ons_rows,
@@ -112,11 +113,11 @@ def _ons_file() -> str:
     for quarter in (1, 2, 3, 4):
         text += ons_rows(
             "Leicester", "Leicestershire", "2019/20", quarter,
-            {"1": 1000, "34B": 250, "28": 1500, "53": 300},
+            {"1": 1000, "34B": 250, "28": 1500, "53": 300, **OTHER_GROUPS},
         )  # fmt: skip
         text += ons_rows(
             "Nottingham", "Nottinghamshire", "2019/20", quarter,
-            {"1": 800, "34B": -3 if quarter == 1 else 100},
+            {"1": 800, "34B": -3, "34A": 100} if quarter == 1 else {"1": 800, "34B": 100},
         )  # fmt: skip
     text += "2019/20,1,Leicestershire,Leicestershire Unassigned,Murder,"
     text += "Violence against the person,Homicide,1,7\n"
@@ -129,23 +130,38 @@ def test_ons_layout_sums_quarters_to_groups_and_all_crime_without_fraud():
     assert problem_texts(plan) == []
     assert plan.parsed.format == "ons"
     year = "April 2019–March 2020"
-    assert _rates(plan) == {
+    rates = {key: rate for key, rate in _rates(plan).items() if key[1] == year and rate}
+    assert rates == {
         (LEICESTER, year, "Violence against the person"): Decimal("11.429"),
         (LEICESTER, year, "Robbery"): Decimal("2.857"),
         (LEICESTER, year, "Theft offences"): Decimal("17.143"),
         (LEICESTER, year, "Fraud offences"): Decimal("3.429"),
         (LEICESTER, year, "All crime"): Decimal("31.429"),
         (NOTTINGHAM, year, "Violence against the person"): Decimal("10.000"),
-        (NOTTINGHAM, year, "Robbery"): Decimal("0.928"),
-        (NOTTINGHAM, year, "All crime"): Decimal("10.928"),
+        (NOTTINGHAM, year, "Robbery"): Decimal("1.241"),
     }
-    all_crime = {f.csp.label: f for f in plan.parsed.figures if f.category == "All crime"}
+    all_crime = {
+        f.csp.label: f
+        for f in plan.parsed.figures
+        if f.category == "All crime" and f.period.label == year
+    }
     assert (all_crime[LEICESTER].offences, all_crime[LEICESTER].population) == (11000, 350000)
-    assert all_crime[NOTTINGHAM].offences == 3497  # the -3 is summed as it is
+    # Nottingham's rows hold two of the nine groups: no All crime is made from them.
+    assert NOTTINGHAM not in all_crime
+    robbery = next(f for f in plan.parsed.figures if f.key[2] == "Robbery" and f.csp.label
+                   == NOTTINGHAM and f.period.label == year)  # fmt: skip
+    assert robbery.offences == 397  # the -3 is summed as it is
     assert (
-        "1 'Unassigned' rows of Leicestershire (7 offences) are left out of every CSP."
-        in plan.parsed.notes
-    )
+        "1 row of Leicestershire Unassigned (7 offences) is left out of every CSP: crimes the "
+        "force recorded without placing them in a CSP."
+    ) in plan.parsed.notes
+    assert plan.parsed.outside_csps == {
+        "Leicestershire Unassigned": {
+            "rows": 1,
+            "offences": 7,
+            "reason": "crimes the force recorded without placing them in a CSP",
+        }
+    }
 
 
 def test_ons_layout_with_a_span_sums_only_its_quarters():
@@ -187,12 +203,16 @@ def test_ons_spreadsheet_with_one_sheet_per_year(engine):
     plan = plan_for(spreadsheet_bytes(sheets, engine), csv_bytes(POPULATION))
 
     assert problem_texts(plan) == []
-    assert _rates(plan) == {
+    rates = _rates(plan)
+    assert {key: rate for key, rate in rates.items() if "April 20" in key[1]} == {
         (LEICESTER, "April 2018–March 2019", "Violence against the person"): Decimal("4.000"),
-        (LEICESTER, "April 2018–March 2019", "All crime"): Decimal("4.000"),
         (LEICESTER, "April 2019–March 2020", "Violence against the person"): Decimal("4.000"),
-        (LEICESTER, "April 2019–March 2020", "All crime"): Decimal("4.000"),
     }
+    # Each quarter is a period of its own; quarter 4 is January–March of the next year.
+    assert rates[(LEICESTER, "January–March 2020", "Violence against the person")] == Decimal(
+        "1.000"
+    )
+    assert len(rates) == 10  # two years and eight quarters; one group, so no All crime
 
 
 def test_a_forced_layout_overrides_detection():

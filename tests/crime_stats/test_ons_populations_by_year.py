@@ -27,7 +27,7 @@ def _all_crime(plan) -> dict[str, tuple[Decimal, int]]:
     return {
         f.period.label: (f.rate, f.population)
         for f in plan.parsed.figures
-        if f.category == "All crime" and f.csp.label == LEICESTER
+        if f.category == "Violence against the person" and f.csp.label == LEICESTER
     }
 
 
