@@ -9,4 +9,7 @@ urlpatterns = [
     path("data/<int:pk>/", data.batch_detail, name="data_batch"),
     path("data/<int:pk>/confirm/", data.batch_confirm, name="data_confirm"),
     path("data/<int:pk>/undo/", data.batch_undo, name="data_undo"),
+    path("data/<int:pk>/progress/", data.batch_progress, name="data_progress"),
+    path("data/<int:pk>/cancel/", data.batch_cancel, name="data_cancel"),
+    path("data/<int:pk>/rerun/", data.batch_rerun, name="data_rerun"),
 ]

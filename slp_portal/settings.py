@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from slp_portal.env import env_bool, env_int, env_list, env_str
+from slp_portal.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "crime_stats",
     "priorities",
@@ -168,6 +170,28 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("SLP_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 10
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("SLP_IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
 IMPORT_MAX_ARCHIVE_MEMBERS = env_int("SLP_IMPORT_MAX_ARCHIVE_MEMBERS", 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Checking, confirming and undoing an import run in a worker, not in the web request (a national
+# file takes longer than any proxy waits): the Django Tasks API (django-tasks, the backport of
+# Django 6.0's django.tasks) with its database backend (django-tasks-db), so the queue is a table
+# in the portal's own database and needs no broker. `make run` starts the worker
+# (`manage.py db_worker`) beside the server; production runs it as a service of its own (README).
+# SLP_TASKS=immediate runs each task inside the request that enqueues it: the test suite does.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "worker": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env_choice("SLP_TASKS", ("worker", "immediate"), "worker")],
+        "QUEUES": ["default"],
+    }
+}
+# A running import writes a heartbeat this often; one not heard from for the stale time is taken
+# for dead (its worker was killed or the machine restarted) and the batch page offers to run it
+# again. SQLite lets no other connection write during the import's one write transaction, so
+# there the heartbeat pauses while figures are written: keep the stale time well above that.
+IMPORT_JOB_HEARTBEAT_SECONDS = 2
+IMPORT_JOB_STALE_SECONDS = env_int("SLP_IMPORT_JOB_STALE_SECONDS", 120)
 
 # Security: production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -6,12 +6,14 @@ transaction as an import batch, journalled so it can be undone (`batches`).
 """
 
 from crime_stats.importers.batches import (
+    ConfirmOutcome,
     ImportRefused,
+    check_upload,
     confirm_upload,
     import_figures,
     plan_summary,
-    preview_upload,
     undo_batch,
+    upload_store,
 )
 from crime_stats.importers.columns import Problem
 from crime_stats.importers.layouts import LAYOUTS
@@ -20,15 +22,17 @@ from crime_stats.importers.records import ImportOptions
 
 __all__ = [
     "LAYOUTS",
+    "ConfirmOutcome",
     "ImportOptions",
     "ImportPlan",
     "ImportRefused",
+    "check_upload",
     "Problem",
     "confirm_upload",
     "import_figures",
     "parse_file",
     "plan_import",
     "plan_summary",
-    "preview_upload",
     "undo_batch",
+    "upload_store",
 ]

@@ -26,6 +26,7 @@ from crime_stats.importers.periods import (
     financial_year_start,
     parse_span,
 )
+from crime_stats.importers.progress import NO_PROGRESS, Progress, track_rows
 from crime_stats.importers.readers import UnreadableFile, read_sheets
 from crime_stats.importers.records import (
     Figure,
@@ -133,10 +134,12 @@ def parse_file(
     *,
     file_name: str = "",
     population_name: str = "",
+    progress: Progress = NO_PROGRESS,
 ) -> ParsedFile:
     """Return every figure the file gives and every problem with it; writes nothing.
 
     The names, when given, are checked against the kind the bytes show (see `read_sheets`).
+    Each chunk of rows read is counted on `progress`, which may stop the reading between chunks.
     """
     parsed = ParsedFile(format=options.format or "")
     try:
@@ -150,6 +153,8 @@ def parse_file(
     except UnreadableFile as error:
         parsed.problems.append(Problem(None, "", str(error)))
         return parsed
+    for sheet in sheets:
+        sheet.chunks = track_rows(sheet.chunks, progress)
     layout = options.format or detect_layout(sheets[0].header)
     if layout is None:
         parsed.problems.append(undetectable(sheets[0].header))
