@@ -164,8 +164,6 @@ class JobProgress(Progress):
             self._state = {"phase": name[:120], "done": 0, "total": total, "unit": unit}
         if self.threaded:
             self._wake.set()
-        else:
-            self._sync()
         self.checkpoint()
 
     def advance(self, count: int) -> None:
@@ -173,6 +171,8 @@ class JobProgress(Progress):
             self._state["done"] += count
 
     def checkpoint(self) -> None:
+        if not self.threaded:
+            self._sync()
         if self._cancelled.is_set():
             raise ImportCancelled
 

@@ -31,6 +31,7 @@ from crime_stats.models import CrimeFigure, ImportBatch, ImportUpload
 
 NOT_PREVIEWED = "Only a previewed upload can be confirmed; this one is {status}."
 NOT_COMMITTED = "Only a committed batch can be undone; this one is {status}."
+SEED_NOT_UNDONE = "The seed data is the plan's own table: it cannot be undone."
 NOT_CHECKING = "Only an upload being checked can be checked; this one is {status}."
 CHANGED_SINCE = (
     "{count:,} of this batch's figures were changed since by a later import ({batches}): "
@@ -105,6 +106,22 @@ def plan_summary(plan: ImportPlan, limit: int = PREVIEW_LIMIT) -> dict:
         # Problems other than unknown CSPs: any of them stops the import whatever is confirmed.
         "problems": [problem.as_dict() for problem in parsed.problems],
     }
+
+
+def confirm_refusal(batch: ImportBatch) -> str:
+    """Return why the batch cannot be confirmed as it stands, or "" when it can be."""
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        return NOT_PREVIEWED.format(status=batch.get_status_display().lower())
+    return ""
+
+
+def undo_refusal(batch: ImportBatch) -> str:
+    """Return why the batch cannot be undone as it stands, or "" when it can be."""
+    if batch.status != ImportBatch.Status.COMMITTED:
+        return NOT_COMMITTED.format(status=batch.get_status_display().lower())
+    if batch.format == ImportBatch.Format.SEED:
+        return SEED_NOT_UNDONE
+    return ""
 
 
 def lock_import_writes() -> None:
@@ -343,16 +360,16 @@ def confirm_upload(
     preview or its kept file was altered.
     """
     batch = ImportBatch.objects.select_related("upload").get(pk=batch.pk)
-    if batch.status != ImportBatch.Status.PREVIEWED:
-        raise ImportRefused(NOT_PREVIEWED.format(status=batch.get_status_display().lower()))
+    if refusal := confirm_refusal(batch):
+        raise ImportRefused(refusal)
     upload = batch.upload
     options = _kept_options(batch, skip_unknown_csps=skip_unknown_csps)
     parsed, population = _read_kept_file(batch, upload, options, progress)
     with transaction.atomic(), progress.writing():
         lock_import_writes()
         batch = ImportBatch.objects.select_for_update(no_key=True).get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEWED:
-            raise ImportRefused(NOT_PREVIEWED.format(status=batch.get_status_display().lower()))
+        if refusal := confirm_refusal(batch):  # another confirm got there first
+            raise ImportRefused(refusal)
         progress.phase("Comparing the file with the figures in the portal")
         plan = plan_import(parsed, options)
         digest = plan_digest(plan)
@@ -381,8 +398,8 @@ def undo_batch(
     with transaction.atomic(), progress.writing():
         lock_import_writes()
         batch = ImportBatch.objects.select_for_update(no_key=True).get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.COMMITTED:
-            raise ImportRefused(NOT_COMMITTED.format(status=batch.get_status_display().lower()))
+        if refusal := undo_refusal(batch):
+            raise ImportRefused(refusal)
         changes = batch.changes.count()
         holding = CrimeFigure.objects.filter(batch=batch).count()
         if holding != changes:

@@ -3,15 +3,16 @@
 A national file makes about 90,000 figures. Written through the ORM's per-object paths
 (bulk_create preparing every field of every object, a historical instance per figure, a delete
 per figure so that each removal is recorded) a 68,200-figure batch took 22–26 s to import and
-135–184 s to undo on PostgreSQL. Here each step is one statement per chunk of WRITE_CHUNK rows
-(a multi-row INSERT, an UPDATE of a chunk's ids) or one statement for the whole batch (the
-history rows as INSERT … SELECT, the undo's UPDATE and DELETE), so the number of queries grows
-with the number of chunks, never with the number of figures, and none is per figure.
+135–184 s to undo on PostgreSQL. Here each step is one statement per chunk of figures
+(settings.IMPORT_WRITE_CHUNK: COPY or a multi-row INSERT, an UPDATE of a chunk's ids) or one
+statement for the whole batch (the journal and the history as INSERT … SELECT, the undo's
+UPDATE and DELETE), so the number of queries grows with the number of chunks, never with the
+number of figures, and none is per figure.
 
 Every figure the batch writes has a row in its journal (FigureChange) with the values before and
 after, and a row in the figures' history (django-simple-history's table: `+` created, `~`
-revised, `-` removed), exactly as the per-object path wrote them. All of it runs inside the
-caller's transaction: whole or nothing.
+revised, `-` removed), as the per-object path wrote them. All of it runs inside the caller's
+transaction: whole or nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -31,7 +33,6 @@ from crime_stats.importers.progress import Progress
 from crime_stats.importers.records import Figure
 from crime_stats.models import CrimeFigure, FigureChange, ImportBatch, ReportingPeriod
 
-WRITE_CHUNK = 2000  # rows per statement: 2,000 × 10 parameters stays under SQLite's 32,766
 REASON_LENGTH = 100  # simple_history's history_change_reason column
 
 Row = TypeVar("Row")
@@ -140,7 +141,7 @@ def write_created(
     Run before `write_revised`: the journal is made from the figures carrying the batch, which
     are only the created ones until then.
     """
-    for chunk in chunked(figures, WRITE_CHUNK):
+    for chunk in chunked(figures, settings.IMPORT_WRITE_CHUNK):
         rows = []
         for figure in chunk:
             check_figure_values(figure.rate, figure.offences, figure.population)
@@ -182,7 +183,7 @@ def write_revised(
 ) -> None:
     """Journal each revised figure's old and new values, then update a chunk in one statement."""
     journal = _journal_of(batch, created=False)
-    for chunk in chunked(revisions, WRITE_CHUNK):
+    for chunk in chunked(revisions, settings.IMPORT_WRITE_CHUNK):
         rows = []
         for current, figure in chunk:
             check_figure_values(figure.rate, figure.offences, figure.population)

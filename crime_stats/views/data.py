@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import is_admin
 from crime_stats.forms import ConfirmForm, UploadForm
 from crime_stats.importers import ImportOptions, ImportRefused
+from crime_stats.importers.batches import confirm_refusal, undo_refusal
 from crime_stats.models import ImportBatch, ImportJob, ImportUpload
 from crime_stats.tasks import job_cancel, job_rerun, job_start, upload_and_check
 
@@ -151,11 +152,9 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConfirmForm(request.POST, unknown_csps=len(preview.get("unknown_csps", [])))
     if not form.is_valid():
         return _batch_page(request, batch, form=form, status=400)
-    if batch.status != ImportBatch.Status.PREVIEWED:
-        messages.error(
-            request, f"Only a previewed upload can be confirmed; this one is "
-            f"{batch.get_status_display().lower()}."
-        )  # fmt: skip
+    refusal = confirm_refusal(batch)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("data_batch", pk=batch.pk)
     skip = form.cleaned_data["skip_unknown_csps"]
     return _start(request, batch, ImportJob.Kind.CONFIRM, skip_unknown_csps=skip)
@@ -165,11 +164,9 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_admin(request, pk)
     if request.method == "POST":
-        if batch.status != ImportBatch.Status.COMMITTED:
-            messages.error(
-                request, f"Only a committed batch can be undone; this one is "
-                f"{batch.get_status_display().lower()}."
-            )  # fmt: skip
+        refusal = undo_refusal(batch)
+        if refusal:
+            messages.error(request, refusal)
             return redirect("data_batch", pk=batch.pk)
         return _start(request, batch, ImportJob.Kind.UNDO)
     changes = batch.changes.select_related("csp", "period").order_by("period__start", "category")
