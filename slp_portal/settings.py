@@ -106,6 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # dashboard's delivery query crossed jit_above_cost at 2,000 actions and spent 66 ms of its
     # 94 ms compiling (bench/dashboard.py).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one connection write at a time; the others wait this many seconds (Django's
+    # default is 5) before "database is locked". Storing a 100 MB upload takes seconds, and the
+    # import worker (django-tasks-db's db_worker) stops for good when its poll times out.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
