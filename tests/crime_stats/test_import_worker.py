@@ -1,5 +1,7 @@
 """The real worker: a separate `db_worker` process runs the load, is killed with SIGKILL in the
 middle of writing, leaves nothing partial; the page says it stopped; run again, it loads once.
+And a cancel reaches it in the middle of writing (PostgreSQL: SQLite lets the web request no
+write while the worker writes), which rolls back what it had written.
 
 On PostgreSQL the worker shares the test database. SQLite's test database lives in this
 process's memory, so the worker gets a file copy and this test's connection switches to it.
@@ -25,7 +27,8 @@ from django.utils import timezone
 
 from crime_stats.importers import ImportOptions, check_upload, upload_store
 from crime_stats.models import CrimeFigure, FigureChange, ImportBatch, ImportJob, ReportingPeriod
-from crime_stats.tasks import WORKER_STOPPED
+from crime_stats.tasks import CANCELLED, WORKER_STOPPED
+from tests.conftest import require
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -149,3 +152,43 @@ def test_a_worker_killed_mid_load_leaves_nothing_and_the_load_runs_again(
         ]
         assert FigureChange.objects.count() == before[1] + 2  # each figure journalled once
         assert CrimeFigure.history.count() == before[2] + 2
+
+
+@pytest.mark.postgres
+def test_a_cancel_reaches_the_worker_mid_write_and_nothing_is_kept(tmp_path, client_for, settings):
+    require(connection.vendor == "postgresql", "needs PostgreSQL in DATABASE_URL")
+    settings.TASKS = DATABASE_TASKS
+    with shared_database(tmp_path) as database_url:
+        admin = User.objects.get(username="admin")
+        client = client_for(admin)
+        batch = upload_store(
+            content=REVISION, file_name="figures.csv", options=ImportOptions(), population=None,
+            population_name="", user=admin,
+        )  # fmt: skip
+        check_upload(batch=batch)
+        before = _written()
+        client.post(reverse("data_confirm", args=[batch.pk]))
+        marker = tmp_path / "mid-commit"
+        log = (tmp_path / "worker.log").open("w")
+        worker = subprocess.Popen(
+            [sys.executable, "tests/crime_stats/paused_worker.py", str(marker), "until-cancel"],
+            cwd=settings.BASE_DIR, env=_worker_env(database_url), stdout=log, stderr=log,
+        )  # fmt: skip
+        try:
+            _wait_for(marker, worker, seconds=60)
+            job = batch.jobs.get(kind="confirm")
+            assert job.state == "running" and job.phase == "Writing the figures"
+            client.post(reverse("data_cancel", args=[batch.pk]))
+            deadline = time.monotonic() + 60
+            while batch.jobs.get(kind="confirm").state == "running":
+                assert time.monotonic() < deadline, "the worker never stopped"
+                time.sleep(0.2)
+        finally:
+            worker.kill()
+            worker.wait(timeout=30)
+
+        job = batch.jobs.get(kind="confirm")
+        assert (job.state, job.message) == ("cancelled", CANCELLED["confirm"])
+        assert _written() == before
+        page = client.get(reverse("data_batch", args=[batch.pk])).content.decode()
+        assert CANCELLED["confirm"] in page and "Confirm and load the figures" in page
