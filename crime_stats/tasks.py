@@ -41,6 +41,7 @@ ALREADY_RUNNING = "This batch is already being worked on ({kind}): wait for it, 
 NOTHING_RUNNING = "Nothing is running for this batch."
 NOT_RERUNNABLE = "Only a job that failed or whose worker stopped can be run again."
 CANCELLED_BEFORE_START = "Cancelled before the worker started it: nothing was written."
+CANCELLED_STOPPED = "Cancelled after its worker stopped: nothing it began was written."
 CANCEL_REQUESTED = (
     "Cancelling: the worker stops at its next checkpoint and rolls back what it had begun."
 )
@@ -97,15 +98,18 @@ def job_cancel(*, batch: ImportBatch) -> str:
     job = batch.jobs.active().first()
     if job is None:
         raise ImportRefused(NOTHING_RUNNING)
-    cancelled = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.CANCELLED,
-        finished_at=timezone.now(),
-        message=CANCELLED_BEFORE_START,
-    )
-    if cancelled:
+    # A job the worker has not started, or whose worker stopped, is cancelled here and now.
+    now = timezone.now()
+    not_running = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED)
+    if job.is_stale(now):
+        not_running = ImportJob.objects.filter(
+            pk=job.pk, state=ImportJob.State.RUNNING, heartbeat_at=job.heartbeat_at
+        )
+    message = CANCELLED_BEFORE_START if job.state == ImportJob.State.QUEUED else CANCELLED_STOPPED
+    if not_running.update(state=ImportJob.State.CANCELLED, finished_at=now, message=message):
         if job.kind == ImportJob.Kind.CHECK:
             cancel_check(batch=batch)
-        return CANCELLED_BEFORE_START
+        return message
     ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(cancel_requested=True)
     return CANCEL_REQUESTED
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from crime_stats.importers import ImportOptions, import_figures, writes
 from crime_stats.importers.batches import CHANGED_SINCE_PREVIEW
 from crime_stats.models import CrimeFigure, ImportBatch, ImportJob, ImportUpload, ReportingPeriod
-from crime_stats.tasks import ALREADY_RUNNING, CANCELLED, WORKER_STOPPED
+from crime_stats.tasks import ALREADY_RUNNING, CANCELLED, CANCELLED_STOPPED, WORKER_STOPPED
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,25 @@ def test_a_confirm_is_refused_when_the_figures_changed_since_its_preview(client_
     assert _leicester_2018().rate == Decimal("95.250")
     change = batch.changes.get(created=False)
     assert change.previous_rate == Decimal("96.000")  # so undoing it restores the later import's
+
+
+def test_a_check_whose_worker_stopped_can_be_cancelled_instead(client_for, admin):
+    from crime_stats.importers import upload_store
+
+    client = client_for(admin)
+    batch = upload_store(
+        content=REVISION, file_name="figures.csv", options=ImportOptions(), population=None,
+        population_name="", user=admin,
+    )  # fmt: skip
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    dead = ImportJob.objects.create(
+        batch=batch, kind="check", state="running", started_at=long_ago, heartbeat_at=long_ago
+    )
+    assert "Cancel it" in client.get(reverse("data_batch", args=[batch.pk])).content.decode()
+
+    client.post(reverse("data_cancel", args=[batch.pk]))
+
+    dead.refresh_from_db()
+    batch.refresh_from_db()
+    assert (dead.state, dead.message) == ("cancelled", CANCELLED_STOPPED)
+    assert batch.status == "cancelled" and not ImportUpload.objects.filter(batch=batch).exists()
