@@ -4,10 +4,10 @@ A national file makes about 90,000 figures. Written through the ORM's per-object
 (bulk_create preparing every field of every object, a historical instance per figure, a delete
 per figure so that each removal is recorded) a 68,200-figure batch took 22–26 s to import and
 135–184 s to undo on PostgreSQL. Here each step is one statement per chunk of figures
-(settings.IMPORT_WRITE_CHUNK: COPY or a multi-row INSERT, an UPDATE of a chunk's ids) or one
-statement for the whole batch (the journal and the history as INSERT … SELECT, the undo's
-UPDATE and DELETE), so the number of queries grows with the number of chunks, never with the
-number of figures, and none is per figure.
+(settings.IMPORT_WRITE_CHUNK; COPY on PostgreSQL, else a multi-row INSERT) or one statement for
+the whole batch (journal and history rows as INSERT … SELECT, revisions and restores as
+UPDATE … FROM the journal, removals as one DELETE), so the number of queries grows with the
+number of chunks, never with the number of figures, and none is per figure.
 
 Every figure the batch writes has a row in its journal (FigureChange) with the values before and
 after, and a row in the figures' history (django-simple-history's table: `+` created, `~`
@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, Model, OuterRef, Subquery
+from django.db.models import Exists, Model, OuterRef
 
 from crime_stats.importers.progress import Progress
 from crime_stats.importers.records import Figure
@@ -164,15 +164,26 @@ def write_created(
         )
 
 
-def _journal_of(batch: ImportBatch, *, created: bool):
-    """Return the batch's journal row of the figure in the outer query (by its natural key)."""
-    return FigureChange.objects.filter(
-        batch=batch,
-        created=created,
-        csp=OuterRef("csp"),
-        period=OuterRef("period"),
-        category=OuterRef("category"),
+def _update_from_journal(batch: ImportBatch, assignments: dict[str, str]) -> None:
+    """Set each revised figure's columns from its journal row of the batch, in one statement.
+
+    UPDATE … FROM joins the journal once (PostgreSQL, and SQLite since 3.33); the ORM's update
+    with a correlated subquery per column took 3.9 s for 68,200 figures, this about a tenth.
+    `assignments` maps a figure column to a journal column (`c.` prefixed) or a parameter.
+    """
+    figures, journal = _table(CrimeFigure), _table(FigureChange)
+    columns = ", ".join(
+        f"{connection.ops.quote_name(column)} = {value}" for column, value in assignments.items()
     )
+    key = " AND ".join(
+        f"c.{name} = {figures}.{name}" for name in ("csp_id", "period_id", "category")
+    )
+    sql = (
+        f"UPDATE {figures} SET {columns} FROM {journal} c "  # noqa: S608 (names from the models)
+        f"WHERE c.batch_id = %s AND c.created = %s AND {key}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [batch.pk, False])
 
 
 def write_revised(
@@ -181,8 +192,7 @@ def write_revised(
     revisions: Sequence[tuple[CrimeFigure, Figure]],
     progress: Progress,
 ) -> None:
-    """Journal each revised figure's old and new values, then update a chunk in one statement."""
-    journal = _journal_of(batch, created=False)
+    """Journal each revised figure's old and new values a chunk at a time, then set them all."""
     for chunk in chunked(revisions, settings.IMPORT_WRITE_CHUNK):
         rows = []
         for current, figure in chunk:
@@ -193,14 +203,18 @@ def write_revised(
                 + (figure.rate, figure.offences, figure.population)
             )
         insert_rows(FigureChange, CHANGE_FIELDS, rows)
-        CrimeFigure.objects.filter(pk__in=[current.pk for current, _ in chunk]).update(
-            rate=Subquery(journal.values("new_rate")),
-            offences=Subquery(journal.values("new_offences")),
-            population=Subquery(journal.values("new_population")),
-            batch=batch,
-        )
         progress.advance(len(chunk))
         progress.checkpoint()
+    if revisions:
+        _update_from_journal(
+            batch,
+            {
+                "rate": "c.new_rate",
+                "offences": "c.new_offences",
+                "population": "c.new_population",
+                "batch_id": "c.batch_id",
+            },
+        )
 
 
 def _history_insert(select_values: str, join_and_where: str) -> str:
@@ -269,12 +283,14 @@ def undo_figures(
         )
     progress.checkpoint()
     progress.phase("Restoring the figures the import revised", total=None, unit="figures")
-    journal = _journal_of(batch, created=False)
-    CrimeFigure.objects.filter(Exists(journal), batch=batch).update(
-        rate=Subquery(journal.values("previous_rate")),
-        offences=Subquery(journal.values("previous_offences")),
-        population=Subquery(journal.values("previous_population")),
-        batch=Subquery(journal.values("previous_batch")),
+    _update_from_journal(
+        batch,
+        {
+            "rate": "c.previous_rate",
+            "offences": "c.previous_offences",
+            "population": "c.previous_population",
+            "batch_id": "c.previous_batch_id",
+        },
     )
     progress.checkpoint()
     progress.phase("Removing the figures the import created", total=None, unit="figures")
