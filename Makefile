@@ -1,6 +1,6 @@
 # The two commands: `make run` (set up and serve on SQLite with seed and demo data, the import
-# worker beside the server) and `make test` (lint, migration check and the whole suite). Both
-# create .venv when needed.
+# worker beside the server) and `make test` (lint, format check, migration check and the whole
+# suite). Both create .venv when needed.
 
 PYTHON ?= python3
 VENV := .venv
@@ -37,6 +37,7 @@ run: setup
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

@@ -75,10 +75,10 @@ def sync_roles_operation(apps, schema_editor) -> None:
     sync_role_permissions(apps)
 
 
-User = AbstractBaseUser | AnonymousUser
+AnyUser = AbstractBaseUser | AnonymousUser  # signed in or not: what request.user holds
 
 
-def role_names(user: User) -> set[str]:
+def role_names(user: AnyUser) -> set[str]:
     """Return the names of the role groups the user belongs to (cached on the user)."""
     if not user.is_authenticated:
         return set()
@@ -89,18 +89,18 @@ def role_names(user: User) -> set[str]:
     return cached
 
 
-def has_role(user: User, role: Role) -> bool:
+def has_role(user: AnyUser, role: Role) -> bool:
     """Return True when the user is in the role's group (superusers count as Admin)."""
     if role is Role.ADMIN and getattr(user, "is_superuser", False):
         return True
     return role.value in role_names(user)
 
 
-def is_admin(user: User) -> bool:
+def is_admin(user: AnyUser) -> bool:
     """Return True for an Admin (or a superuser)."""
     return has_role(user, Role.ADMIN)
 
 
-def can_read_everything(user: User) -> bool:
+def can_read_everything(user: AnyUser) -> bool:
     """Return True for the roles that read every page: Admin and Chair."""
     return is_admin(user) or has_role(user, Role.CHAIR)

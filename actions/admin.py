@@ -1,18 +1,19 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, ClosedPeriod, ProgressUpdate, ReminderSent
-from actions.services import concurrent_edit_message
+from actions.services import ConcurrentEditError, action_update, check_edited_version
 
 
 class ActionAdminForm(forms.ModelForm):
     """The admin's action form, under the same version check as the leads' edit page.
 
     `edited_version` carries the version the form was loaded at; a save over a newer version is
-    refused with the leads' message, and every accepted save bumps the version, so a lead's
-    form opened before an Admin's edit cannot later overwrite it unseen.
+    refused with the leads' message, and every accepted save goes through `action_update`, which
+    bumps the version, so a lead's form opened before an Admin's edit cannot later overwrite it.
     """
 
     edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -26,15 +27,15 @@ class ActionAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk is None:
             return cleaned
-        edited = cleaned.get("edited_version") or 0
-        # The admin saves in one transaction: the lock holds the row until this save commits.
-        current = Action.objects.select_for_update().get(pk=self.instance.pk)
-        if current.version != edited:
+        try:
+            check_edited_version(
+                action=self.instance, edited_version=cleaned.get("edited_version") or 0
+            )
+        except ConcurrentEditError as conflict:
             # Keep what was typed; a second save is a deliberate overwrite of the current version.
             self.data = self.data.copy()
-            self.data["edited_version"] = str(current.version)
-            raise ValidationError(concurrent_edit_message(current, edited))
-        self.instance.version = edited + 1
+            self.data["edited_version"] = str(conflict.current.version)
+            raise ValidationError(conflict.message) from None
         return cleaned
 
 
@@ -67,6 +68,27 @@ class ActionAdmin(SimpleHistoryAdmin):
     list_select_related = ["work_stream", "owner", "partner"]
     filter_horizontal = ["themes"]
     inlines = [ProgressUpdateInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # The form has set the typed values on `obj`; the service checks the version and saves.
+        action_update(
+            action=obj,
+            editor=request.user,
+            edited_version=form.cleaned_data.get("edited_version") or 0,
+            values={},
+            themes=form.cleaned_data["themes"],
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ConcurrentEditError as conflict:
+            # Another save landed between this form's check and its save (rolled back whole).
+            self.message_user(request, conflict.message, messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
 
 @admin.register(ProgressUpdate)

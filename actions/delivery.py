@@ -10,15 +10,14 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models
 from django.db.models import Count, Sum
 
 from accounts.roles import can_read_everything
 from actions.models import Action, ProgressUpdate, RagStatus, readable_priorities
-from priorities.models import FundingAllocation, PlanVersion, Priority, WorkStream
+from lib.financial_year import financial_year_bounds
+from priorities.models import FundingAllocation, PlanVersion, Priority
 
 NO_UPDATE = ""  # an action's status before its first update
 STATUS_ORDER = [
@@ -68,6 +67,15 @@ class PriorityDelivery:
         return round(self.spend * 100 / self.allocation) if self.allocation else None
 
 
+@dataclass(frozen=True)
+class VersionDelivery:
+    """A plan version's delivery by priority as one user sees it, with its chart if shown."""
+
+    version: PlanVersion
+    rows: list[PriorityDelivery]
+    chart: dict | None = None
+
+
 def delivery_by_priority(
     *, version: PlanVersion, user: AbstractBaseUser, today: datetime.date
 ) -> list[PriorityDelivery]:
@@ -105,8 +113,8 @@ def delivery_by_priority(
         ProgressUpdate.objects.current()
         .filter(
             action__in=actions,
-            reported_on__gte=datetime.date(years[0], 4, 1),
-            reported_on__lt=datetime.date(years[-1] + 1, 4, 1),
+            reported_on__gte=financial_year_bounds(years[0])[0],
+            reported_on__lt=financial_year_bounds(years[-1])[1],
         )
         .values_list("action__work_stream__priority_id")
         .annotate(total=Sum("spend"))
@@ -121,21 +129,6 @@ def delivery_by_priority(
             spend=spend.get(priority.pk) or Decimal(0),
         )
         for priority in priorities
-    ]
-
-
-@cache
-def delivery_data_sources() -> list[tuple[type[models.Model], str]]:
-    """Return (model, id field) pairs whose newest ids move whenever delivery figures can.
-
-    Actions, work-streams and allocations keep an audit history and updates are append-only,
-    so between them the newest ids name the state of every action, update and allocation.
-    """
-    return [
-        (Action.history.model, "history_id"),
-        (ProgressUpdate, "id"),
-        (WorkStream.history.model, "history_id"),
-        (FundingAllocation.history.model, "history_id"),
     ]
 
 

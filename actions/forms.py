@@ -170,7 +170,7 @@ class ProgressUpdateForm(forms.ModelForm):
         self.fields["status"].choices = RagStatus.choices
         self.fields["indicator_value"].help_text = f"{action.indicator} ({action.unit})"
         corrects = self.fields["corrects"]
-        corrects.queryset = action.updates.current().order_by("-reported_on", "-created_at")
+        corrects.queryset = action.updates.latest_first()
         corrects.label_from_instance = lambda u: (
             f"{u.reported_on:%-d %b %Y}: {u.get_status_display()}, £{u.spend:,.2f}"
         )
@@ -191,11 +191,6 @@ class ProgressUpdateForm(forms.ModelForm):
             "corrects",
             Submit("save", "Log progress"),
         )
-
-    def _post_clean(self) -> None:
-        # The service applies the date, closed-period and correction rules in one transaction;
-        # validating the unsaved instance here would only repeat its uniqueness check.
-        pass
 
 
 class TrackerFilterForm(forms.Form):

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role, User, can_read_everything, has_role, is_admin
+from accounts.roles import AnyUser, Role, can_read_everything, has_role, is_admin
+from lib.financial_year import financial_year_expression
 from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority, WorkStream
 
 # The SMART rules' messages; the form shows them beside the field and the tests reuse them.
@@ -56,16 +57,7 @@ def review_cutoff(as_of: datetime.date, cadence: str) -> datetime.date:
     return cutoff
 
 
-def financial_year_expression(field: str) -> Case:
-    """Return a SQL expression for the year a date field's financial year starts in."""
-    return Case(
-        When(**{f"{field}__month__gte": 4}, then=ExtractYear(field)),
-        default=ExtractYear(field) - 1,
-        output_field=IntegerField(),
-    )
-
-
-def readable_priorities(user: User) -> models.QuerySet[Priority]:
+def readable_priorities(user: AnyUser) -> models.QuerySet[Priority]:
     """Return the priorities whose work the user may read: every one for Admin and Chair; for
     a lead or owner, those they lead, lead a work-stream in or own actions in."""
     if can_read_everything(user):
@@ -90,7 +82,7 @@ class RagStatus(models.TextChoices):
 class ActionQuerySet(models.QuerySet):
     """Reads of actions: scope by role, progress annotations, overdue and the tracker's filters."""
 
-    def visible_to(self, user: User) -> ActionQuerySet:
+    def visible_to(self, user: AnyUser) -> ActionQuerySet:
         """Return the actions the user may read (Admin and Chair: all; others: their priorities)."""
         if not user.is_authenticated:
             return self.none()
@@ -98,11 +90,11 @@ class ActionQuerySet(models.QuerySet):
             return self
         return self.filter(work_stream__priority__in=readable_priorities(user))
 
-    def led_by(self, user: User) -> ActionQuerySet:
+    def led_by(self, user: AnyUser) -> ActionQuerySet:
         """Return the actions under work-streams the user leads (`WorkStream.objects.led_by`)."""
         return self.filter(work_stream__in=WorkStream.objects.led_by(user))
 
-    def editable_by(self, user: User) -> ActionQuerySet:
+    def editable_by(self, user: AnyUser) -> ActionQuerySet:
         """Return the actions the user may edit: Admin all, a lead those they lead."""
         if is_admin(user):
             return self
@@ -110,7 +102,7 @@ class ActionQuerySet(models.QuerySet):
             return self.none()
         return self.led_by(user)
 
-    def reportable_by(self, user: User) -> ActionQuerySet:
+    def reportable_by(self, user: AnyUser) -> ActionQuerySet:
         """Return the actions the user may log progress on: editable ones and their own."""
         if is_admin(user):
             return self
@@ -120,7 +112,7 @@ class ActionQuerySet(models.QuerySet):
             return self.filter(owner=user)
         return self.none()
 
-    def mine(self, user: User) -> ActionQuerySet:
+    def mine(self, user: AnyUser) -> ActionQuerySet:
         """Return a user's own actions: those they own and those they lead."""
         return self.filter(Q(owner=user) | Q(work_stream__in=WorkStream.objects.led_by(user)))
 
@@ -132,11 +124,7 @@ class ActionQuerySet(models.QuerySet):
         """
         if "current_status" in self.query.annotations:
             return self
-        latest = (
-            ProgressUpdate.objects.current()
-            .filter(action=OuterRef("pk"))
-            .order_by("-reported_on", "-created_at")
-        )
+        latest = ProgressUpdate.objects.latest_first().filter(action=OuterRef("pk"))
         return self.annotate(
             current_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
             last_reported_on=Subquery(latest.values("reported_on")[:1]),
@@ -193,11 +181,7 @@ class ActionQuerySet(models.QuerySet):
 
     def with_next_steps(self) -> ActionQuerySet:
         """Return the actions annotated with `next_steps` from their latest current update."""
-        latest = (
-            ProgressUpdate.objects.current()
-            .filter(action=OuterRef("pk"))
-            .order_by("-reported_on", "-created_at")
-        )
+        latest = ProgressUpdate.objects.latest_first().filter(action=OuterRef("pk"))
         return self.annotate(next_steps=Subquery(latest.values("next_steps")[:1]))
 
     def for_listing(self) -> ActionQuerySet:
@@ -305,7 +289,7 @@ class Action(models.Model):
         """Return the current RAG status and last update date, from annotations when present."""
         if hasattr(self, "current_status"):
             return self.current_status, self.last_reported_on
-        latest = self.updates.current().order_by("-reported_on", "-created_at").first()
+        latest = self.updates.latest_first().first()
         return (latest.status, latest.reported_on) if latest else ("", None)
 
     def review_as_of(self, today: datetime.date) -> datetime.date:
@@ -331,6 +315,10 @@ class Action(models.Model):
         return self.review_as_of(today) > self.next_review_due()
 
 
+# An action's updates, the latest first: by the date reported on, then by when written.
+LATEST_FIRST = ["-reported_on", "-created_at"]
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
     def current(self) -> ProgressUpdateQuerySet:
         """Return the updates no later update corrects (the ones that count)."""
@@ -339,6 +327,10 @@ class ProgressUpdateQuerySet(models.QuerySet):
         # and misjudges row counts (bench/dashboard.py: the dashboard took 3 s at 50,000 updates).
         corrections = ProgressUpdate.objects.filter(corrects=OuterRef("pk"))
         return self.filter(~Exists(corrections))
+
+    def latest_first(self) -> ProgressUpdateQuerySet:
+        """Return the current updates, the latest first: an action's first is its status."""
+        return self.current().order_by(*LATEST_FIRST)
 
     def spend_by_work_stream_and_year(self) -> dict[tuple[int, int], Decimal]:
         """Return current spend summed per (work-stream id, financial year), in one query."""
@@ -386,7 +378,7 @@ class ProgressUpdate(models.Model):
     objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
-        ordering = ["action", "-reported_on", "-created_at"]
+        ordering = ["action", *LATEST_FIRST]
         get_latest_by = ["reported_on", "created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(spend__gte=0), name="update_spend_not_negative"),
@@ -396,9 +388,7 @@ class ProgressUpdate(models.Model):
         ]
         indexes = [
             # An action's current status is its latest update: read per action, newest first.
-            models.Index(
-                fields=["action", "-reported_on", "-created_at"], name="update_latest_per_action"
-            ),
+            models.Index(fields=["action", *LATEST_FIRST], name="update_latest_per_action"),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.roles import User
+from accounts.roles import AnyUser
 from actions.models import Action, ClosedPeriod, ProgressUpdate
 from priorities.models import CrossCuttingTheme, WorkStream
 
@@ -61,7 +61,7 @@ def _uk_date(day: datetime.date) -> str:
 def action_create(
     *,
     work_stream: WorkStream,
-    author: User,
+    author: AnyUser,
     values: Mapping[str, Any],
     themes: Iterable[CrossCuttingTheme] = (),
 ) -> Action:
@@ -78,7 +78,7 @@ def action_create(
 def action_update(
     *,
     action: Action,
-    editor: User,
+    editor: AnyUser,
     edited_version: int,
     values: Mapping[str, Any],
     themes: Iterable[CrossCuttingTheme],
@@ -93,8 +93,7 @@ def action_update(
         version=F("version") + 1
     )
     if not bumped:
-        current = Action.objects.get(pk=action.pk)
-        raise ConcurrentEditError(concurrent_edit_message(current, edited_version), current)
+        check_edited_version(action=action, edited_version=edited_version)
     for name, value in values.items():
         setattr(action, name, value)
     action.version = edited_version + 1
@@ -108,6 +107,17 @@ def action_update(
     action._history_user = editor
     action.save()
     return action
+
+
+def check_edited_version(*, action: Action, edited_version: int) -> None:
+    """Raise ConcurrentEditError if the stored action is no longer at `edited_version`.
+
+    Only reads: forms call it to refuse early and keep what was typed; `action_update`'s
+    conditional UPDATE is what makes the refusal safe when two saves race.
+    """
+    current = Action.objects.get(pk=action.pk)
+    if current.version != edited_version:
+        raise ConcurrentEditError(concurrent_edit_message(current, edited_version), current)
 
 
 def concurrent_edit_message(current: Action, edited_version: int) -> str:
@@ -134,7 +144,7 @@ def concurrent_edit_message(current: Action, edited_version: int) -> str:
 def progress_update_create(
     *,
     action: Action,
-    author: User,
+    author: AnyUser,
     reported_on: datetime.date,
     status: str,
     narrative: str,

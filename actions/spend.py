@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from actions.models import ProgressUpdate
-from priorities.models import FundingAllocation, WorkStream, financial_year_label
+from lib.financial_year import financial_year_label
+from priorities.models import FundingAllocation, WorkStream
 
 Key = tuple[int, int]  # (work-stream id, first year of the financial year)
 

@@ -111,7 +111,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "action": action,
             "overdue": action.is_overdue(today),
-            "current": action.updates.current().order_by("-reported_on", "-created_at").first(),
+            "current": action.updates.latest_first().first(),
             "updates": updates,
             "funding": funding_lines([action.work_stream])[action.work_stream_id],
             "audit": audit_trail(action),

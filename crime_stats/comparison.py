@@ -90,11 +90,6 @@ class Comparison:
         return next((row for row in self.rows if row.is_focus), None)
 
     @property
-    def member_count(self) -> int:
-        """Return the number of members in the period, with or without a figure."""
-        return len(self.rows)
-
-    @property
     def counted(self) -> list[ComparisonRow]:
         """Return the rows that have a figure: the ones the average, spread and positions use."""
         return [row for row in self.rows if row.rate is not None]

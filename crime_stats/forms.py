@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from crime_stats.importers.periods import PeriodError, parse_period, parse_span
 from crime_stats.models import ALL_CRIME
+from lib.financial_year import FULL_YEAR
 
 LAYOUT_CHOICES = [
     ("", "Detect from the header row"),
@@ -95,7 +96,7 @@ class UploadForm(forms.Form):
         period = self.cleaned_data["period"].strip()
         if period:
             try:
-                parse_period(period, (4, 3))
+                parse_period(period, FULL_YEAR)
             except PeriodError as error:
                 raise forms.ValidationError(f"{str(error)[0].upper()}{str(error)[1:]}.") from None
         return period

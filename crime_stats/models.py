@@ -158,12 +158,6 @@ class ReportingPeriod(models.Model):
         """Return (start month, start day, end month, end day); only equal spans compare."""
         return (self.start.month, self.start.day, self.end.month, self.end.day)
 
-    @property
-    def financial_year(self) -> str:
-        """Return the financial year the period starts in, as `2018/19`."""
-        first = self.start.year if self.start.month >= 4 else self.start.year - 1
-        return f"{first}/{(first + 1) % 100:02d}"
-
 
 class CrimeFigure(models.Model):
     """A CSP's crimes per 1,000 population in one period and crime category."""

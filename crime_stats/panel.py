@@ -14,7 +14,7 @@ from django.http import QueryDict
 from crime_stats.charts import focus_trend_chart, table_bar_chart
 from crime_stats.comparison import BAND_METHOD, ComparisonRow
 from crime_stats.narrative import place, position_movement
-from crime_stats.selection import Selection, selection_from
+from crime_stats.query_string import Selection, selection_from
 from crime_stats.selectors import ComparisonTable, comparison_table
 
 
@@ -35,6 +35,14 @@ class CrimePanel:
     def bar_chart(self) -> dict | None:
         """Return the ranked bar chart of the period (built only when a page shows it)."""
         return table_bar_chart(self.table)
+
+    @property
+    def bar_chart_label(self) -> str:
+        """Return the ranked bar chart's accessible label."""
+        return (
+            f"Bar chart of each CSP's crimes per 1,000 in {self.selection.period.label}, "
+            "highest first, with the MSG average and its band marked"
+        )
 
     @cached_property
     def trend_chart(self) -> dict | None:

@@ -13,9 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-
-from django.db import models
 
 from crime_stats.comparison import Comparison, ComparisonRow, MemberRate, compare
 from crime_stats.models import (
@@ -238,13 +235,3 @@ def _trend_point(column: PeriodComparison) -> TrendPoint:
 
 def _member(csp: CSP, rate: Decimal | None) -> MemberRate:
     return MemberRate(csp=csp.label, rate=rate, name=csp.name)
-
-
-@cache
-def crime_data_sources() -> list[tuple[type[models.Model], str]]:
-    """Return (model, id field) pairs whose newest id moves whenever a crime figure changes.
-
-    Every write to a figure (imports, undo, seed) leaves a history row, so the newest history
-    id names the state of all the figures.
-    """
-    return [(CrimeFigure.history.model, "history_id")]

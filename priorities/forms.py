@@ -10,7 +10,8 @@ from django import forms
 from django.contrib.auth.models import User
 
 from accounts.roles import Role
-from priorities.models import Priority, WorkStream, financial_year_label
+from lib.financial_year import financial_year_label
+from priorities.models import Priority, WorkStream
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -11,15 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-
-def financial_year_of(day: datetime.date) -> int:
-    """Return the calendar year in which the financial year holding `day` starts (April–March)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def financial_year_label(first_year: int) -> str:
-    """Return a financial year as written in the UK: 2018 -> `2018/19`."""
-    return f"{first_year}/{(first_year + 1) % 100:02d}"
+from lib.financial_year import financial_year_label, financial_year_of
 
 
 class NameQuerySet(models.QuerySet):

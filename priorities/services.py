@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from accounts.roles import User
+from accounts.roles import AnyUser
 from priorities.models import FundingAllocation, WorkStream
 
 
 @transaction.atomic
 def work_stream_save(
-    *, work_stream: WorkStream, editor: User, allocations: Mapping[int, Decimal | None]
+    *, work_stream: WorkStream, editor: AnyUser, allocations: Mapping[int, Decimal | None]
 ) -> WorkStream:
     """Return the work-stream saved with exactly the given allocation per financial year.
 

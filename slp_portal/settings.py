@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "accounts",
+    "generations",
     "crime_stats",
     "priorities",
     "actions",

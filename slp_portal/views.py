@@ -12,24 +12,15 @@ from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from actions.delivery import VersionDelivery, delivery_by_priority
 from actions.models import Action
-from actions.panel import DeliveryPanel
 from actions.spend import funding_lines
 from crime_stats.models import ImportBatch
 from crime_stats.panel import crime_panel
-from crime_stats.selection import NotFound
+from crime_stats.query_string import NotFound
+from crime_stats.views.not_found import selection_not_found
 from priorities.models import PlanVersion, WorkStream
 from slp_portal.dashboard import crime_section, data_state, delivery_section
-
-
-def _not_found(request: HttpRequest, problem: NotFound, page: str) -> HttpResponse:
-    """Return a 404 page that says which group, period or category does not exist."""
-    return render(
-        request,
-        "slp_portal/selection_not_found.html",
-        {"problem": problem, "page": page},
-        status=404,
-    )
 
 
 @require_GET
@@ -43,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         crime = crime_section(request.GET, state)
     except NotFound as problem:
         if request.GET:
-            return _not_found(request, problem, "home")
+            return selection_not_found(request, problem, page="home")
         crime = None  # no figures loaded yet: the page says so
     return render(
         request,
@@ -62,11 +53,12 @@ def board_pack(request: HttpRequest) -> HttpResponse:
         panel = crime_panel(request.GET)
     except NotFound as problem:
         if request.GET:
-            return _not_found(request, problem, "board-pack")
+            return selection_not_found(request, problem, page="board-pack")
         panel = None  # no figures loaded yet: the pack says so
     version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
-    delivery = version and DeliveryPanel(
-        version=version, user=request.user, today=timezone.localdate()
+    today = timezone.localdate()
+    delivery = version and VersionDelivery(
+        version, delivery_by_priority(version=version, user=request.user, today=today)
     )
     context = {"panel": panel, "delivery": delivery, "generated": timezone.localtime()}
     if panel:
@@ -78,9 +70,9 @@ def board_pack(request: HttpRequest) -> HttpResponse:
             ).select_related("uploaded_by"),
         }
     if delivery:
-        actions = Action.objects.visible_to(request.user).in_version(delivery.version)
+        actions = Action.objects.visible_to(request.user).in_version(version)
         context |= {
-            "attention": actions.needing_attention(delivery.today)
+            "attention": actions.needing_attention(today)
             .with_next_steps()
             .for_listing()
             .order_by("work_stream__priority__letter", "due_date", "title"),

@@ -10,13 +10,8 @@ from crime_stats.models import CSP, ComparisonGroup, CrimeFigure, ReportingPerio
 from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority
 
 pytestmark = pytest.mark.django_db
-ONS_LOOKUP = (
-    Path(settings.BASE_DIR).parent
-    / "shared"
-    / "data"
-    / "external"
-    / "ons-lad17-csp17-pfa17-lookup.csv"
-)
+# ONS Open Geography's LAD → CSP → PFA lookup (January 2017): fixtures/external/SOURCES.md.
+ONS_LOOKUP = Path(settings.BASE_DIR, "fixtures", "external", "ons-lad17-csp17-pfa17-lookup.csv")
 
 
 def seed_counts() -> dict[str, int]:
@@ -111,8 +106,6 @@ def test_priority_b_and_f_are_worded_exactly_as_each_version_of_the_plan_words_t
 
 
 def test_ons_codes_match_the_ons_lookup():
-    if not ONS_LOOKUP.exists():
-        pytest.skip(f"needs {ONS_LOOKUP}")
     with ONS_LOOKUP.open(encoding="utf-8-sig") as handle:
         lookup = {(r["PFA17NM"], r["CSP17NM"]): r["CSP17CD"] for r in csv.DictReader(handle)}
     for csp in CSP.objects.all():

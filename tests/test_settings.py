@@ -1,5 +1,6 @@
 """The production configuration: environment only, refusing nonsense, passing check --deploy."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import formats, timezone
 
 from slp_portal.env import env_bool, env_list
 
@@ -117,6 +119,9 @@ def test_allowed_hosts_are_comma_separated(monkeypatch):
     assert env_list("DJANGO_ALLOWED_HOSTS") == ["slp.example.org", "portal.example.org"]
 
 
-def test_uk_locale_and_time_zone():
-    assert settings.LANGUAGE_CODE == "en-gb"
-    assert settings.TIME_ZONE == "Europe/London"
+def test_times_show_in_london_time_and_dates_the_uk_way():
+    # 11:00 UTC on 1 July is noon in London (BST); a short date is day/month/year.
+    summer = datetime.datetime(2024, 7, 1, 11, 0, tzinfo=datetime.UTC)
+    assert timezone.localtime(summer).strftime("%H:%M %Z") == "12:00 BST"
+    assert formats.date_format(summer.date(), "SHORT_DATE_FORMAT") == "01/07/2024"
+    assert formats.date_format(summer.date()) == "1 Jul 2024"

@@ -28,6 +28,7 @@ from crime_stats.importers.writes import (
     write_revised,
 )
 from crime_stats.models import CrimeFigure, ImportBatch, ImportUpload
+from generations.counters import CRIME, bump
 
 NOT_PREVIEWED = "Only a previewed upload can be confirmed; this one is {status}."
 NOT_COMMITTED = "Only a committed batch can be undone; this one is {status}."
@@ -174,6 +175,7 @@ def commit_plan(
     """
     if not plan.can_commit:
         raise ImportRefused("The file has problems; nothing was written.")
+    bump(CRIME)  # set-based writes send no signals: the dashboard's cached sections go stale
     reason = f"Import batch {batch.pk}: {batch.file_name}"
     periods = dict(plan.periods)
     periods.update(create_periods(batch=batch, specs=plan.new_periods))
@@ -400,6 +402,7 @@ def undo_batch(
         batch = ImportBatch.objects.select_for_update(no_key=True).get(pk=batch.pk)
         if refusal := undo_refusal(batch):
             raise ImportRefused(refusal)
+        bump(CRIME)  # set-based writes send no signals: the dashboard's cached sections go stale
         changes = batch.changes.count()
         holding = CrimeFigure.objects.filter(batch=batch).count()
         if holding != changes:

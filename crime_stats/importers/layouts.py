@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crime_stats.importers.columns import (
-    CSPMatcher,
-    Problem,
-    canonical_column,
-    map_columns,
-    missing_column,
-)
+from crime_stats.importers.columns import canonical_column, map_columns, missing_column
+from crime_stats.importers.csp_matcher import CSPMatcher
 from crime_stats.importers.periods import PeriodError, PeriodSpec, Span, parse_period
+from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers import Sheet
 from crime_stats.importers.records import (
     Figure,

@@ -9,24 +9,30 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crime_stats.importers.columns import CSPMatcher, Problem, map_columns, missing_column
+from crime_stats.importers.columns import map_columns, missing_column
+from crime_stats.importers.csp_matcher import CSPMatcher
 from crime_stats.importers.periods import (
     PeriodError,
     PeriodSpec,
     Span,
-    financial_year_start,
     parse_period,
     quarter_span,
     quarters_of,
     span_label,
     span_period,
 )
+from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers import Sheet
 from crime_stats.importers.records import Figure, ImportOptions, ParsedFile, rate_from
 from crime_stats.models import ALL_CRIME
 from crime_stats.names import normalise_name
+from lib.financial_year import (
+    FULL_YEAR,
+    FinancialYearError,
+    financial_year_of,
+    parse_financial_year,
+)
 
-FULL_YEAR: Span = (4, 3)
 # Every full Home Office release has this group (the largest); a file without it is an extract
 # of a few offences, whose total would be mistaken for all recorded crime.
 ALL_CRIME_NEEDS = "violence against the person"
@@ -109,15 +115,11 @@ def _read_chunk(
         years: dict[str, int] = {}
         for text in fy_text.loc[good].unique():
             try:
-                year = financial_year_start(text)
-            except PeriodError as error:
-                year, message = None, str(error)
-            else:
-                message = f"{text!r} is not a financial year: write it as `2018/19`"
-            if year is None:
+                year = parse_financial_year(text)
+            except FinancialYearError as error:
                 rows = frame.loc[good & (fy_text == text), "row"]
                 parsed.add_problems(
-                    _row_problems(rows, header[columns["Financial Year"]], message, sheet.name),
+                    _row_problems(rows, header[columns["Financial Year"]], str(error), sheet.name),
                     kind_total=len(rows),
                 )
             else:
@@ -369,11 +371,6 @@ def parse_ons(
     _make_figures(by_group, totals, populations, parsed, count_column)
 
 
-def _financial_year(period: PeriodSpec) -> int:
-    """Return the first calendar year of the financial year a period starts in."""
-    return period.start.year if period.start.month >= 4 else period.start.year - 1
-
-
 def _make_figures(
     by_group: pd.DataFrame,
     totals: _Totals,
@@ -414,7 +411,7 @@ def _make_figures(
                 )
             )
             continue
-        year = _financial_year(period) if by_year else None
+        year = financial_year_of(period.start) if by_year else None
         population = populations.get((csp_id, year))
         if not population:
             if (csp_id, year) not in missing_population:
@@ -442,7 +439,7 @@ def _make_figures(
                 int(row),
             )
         )
-    years = sorted({_financial_year(figure.period) for figure in parsed.figures})
+    years = sorted({financial_year_of(figure.period.start) for figure in parsed.figures})
     if not by_year and len(years) > 1:
         labels = ", ".join(f"{year}/{(year + 1) % 100:02d}" for year in years)
         parsed.notes.append(

@@ -12,6 +12,14 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from lib.financial_year import (
+    FULL_YEAR,
+    FinancialYearError,
+    looks_like_financial_year,
+    parse_financial_year,
+    within_one_financial_year,
+)
+
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -23,7 +31,6 @@ _SPAN_YEAR = re.compile(rf"^{_MONTH}(?:{_DASH}){_MONTH}\s+(\d{{4}})$", re.IGNORE
 _SPAN_TWO_YEARS = re.compile(
     rf"^{_MONTH}\s+(\d{{4}})(?:{_DASH}){_MONTH}\s+(\d{{4}})$", re.IGNORECASE
 )
-_FINANCIAL_YEAR = re.compile(r"^(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.IGNORECASE)
 _BARE_YEAR = re.compile(r"^(\d{4})(?:\.0)?$")
 
 PERIOD_HELP = (
@@ -73,8 +80,7 @@ def _month(text: str) -> int:
 
 
 def _check_financial_year(first: int, last: int) -> None:
-    # A span inside April–March: months counted from April must not wrap round.
-    if (first - 4) % 12 > (last - 4) % 12:
+    if not within_one_financial_year(first, last):
         raise PeriodError(
             f"{calendar.month_name[first]}–{calendar.month_name[last]} crosses the end of a "
             "financial year (April–March): a reporting period lies within one financial year"
@@ -104,17 +110,6 @@ def span_period(span: Span, year: int) -> PeriodSpec:
     return PeriodSpec(datetime.date(year, first, 1), datetime.date(end_year, last, end_day))
 
 
-def financial_year_start(text: str) -> int | None:
-    """Return the first calendar year of a financial year written `2018/19`, or None."""
-    match = _FINANCIAL_YEAR.match(text.strip())
-    if not match:
-        return None
-    first, second = int(match[1]), int(match[2])
-    if second % 100 != (first + 1) % 100 or (second >= 100 and second != first + 1):
-        raise PeriodError(f"`{text}` is not a financial year: write it as `2018/19`")
-    return first
-
-
 def parse_period(text: object, span: Span | None = None) -> PeriodSpec:
     """Return the period a file's cell or header names; a bare year needs the upload's span."""
     if text is None:
@@ -129,9 +124,11 @@ def parse_period(text: object, span: Span | None = None) -> PeriodSpec:
                 "(for example `April-December`)"
             )
         return span_period(span, int(match[1]))
-    start_year = financial_year_start(value)
-    if start_year is not None:
-        return span_period(span or (4, 3), start_year)
+    if looks_like_financial_year(value):
+        try:
+            return span_period(span or FULL_YEAR, parse_financial_year(value))
+        except FinancialYearError as error:
+            raise PeriodError(str(error)) from None
     if match := _SPAN_YEAR.match(value):
         first, last = _month(match[1]), _month(match[2])
         _check_financial_year(first, last)

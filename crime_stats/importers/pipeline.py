@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crime_stats.importers.columns import CSPMatcher, Problem, map_columns, missing_column
+from crime_stats.importers.columns import map_columns, missing_column
+from crime_stats.importers.csp_matcher import CSPMatcher
 from crime_stats.importers.layouts import (
     ONS,
     WIDE,
@@ -23,9 +24,9 @@ from crime_stats.importers.ons import POPULATION_SHEET, parse_ons
 from crime_stats.importers.periods import (
     PeriodError,
     PeriodSpec,
-    financial_year_start,
     parse_span,
 )
+from crime_stats.importers.problems import Problem
 from crime_stats.importers.progress import NO_PROGRESS, Progress, track_rows
 from crime_stats.importers.readers import UnreadableFile, read_sheets
 from crime_stats.importers.records import (
@@ -36,6 +37,7 @@ from crime_stats.importers.records import (
     parse_count,
 )
 from crime_stats.models import CrimeFigure, ReportingPeriod
+from lib.financial_year import FinancialYearError, parse_financial_year
 
 Populations = dict[tuple[int, int | None], int]  # (CSP id, financial year or None) -> people
 
@@ -79,16 +81,10 @@ def read_population(
         year: int | None = None
         if "Financial Year" in columns:
             try:
-                year = financial_year_start(cell("Financial Year"))
-            except PeriodError as error:
-                year, message = None, str(error)
-            else:
-                message = (
-                    f"{cell('Financial Year')!r} is not a financial year: write it as `2018/19`"
-                )
-            if year is None:
+                year = parse_financial_year(cell("Financial Year"))
+            except FinancialYearError as error:
                 problems.append(
-                    Problem(number, header[columns["Financial Year"]], message, POPULATION_SHEET)
+                    Problem(number, header[columns["Financial Year"]], str(error), POPULATION_SHEET)
                 )
                 continue
         try:

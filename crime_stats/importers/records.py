@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from crime_stats.importers.columns import Problem
 from crime_stats.importers.periods import PeriodSpec, Span
+from crime_stats.importers.problems import Problem
 from crime_stats.models import ALL_CRIME, CSP
 
 RATE_PLACES = Decimal("0.001")

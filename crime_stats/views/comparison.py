@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET
 
 from crime_stats.comparison_export import comparison_json, comparison_sheet
 from crime_stats.panel import crime_panel
-from crime_stats.selection import UNKNOWN_FORMAT, NotFound
+from crime_stats.query_string import UNKNOWN_FORMAT, NotFound
 from crime_stats.selectors import TableRow
+from crime_stats.views.not_found import selection_not_found
 from exports.tables import csv_response, xlsx_response
 
 FORMATS = ("html", "json", "csv", "xlsx")
@@ -30,7 +31,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
             raise NotFound(UNKNOWN_FORMAT.format(output))
         panel = crime_panel(request.GET)
     except NotFound as problem:
-        return _not_found(request, str(problem), output)
+        return selection_not_found(request, problem, page="comparison", as_json=output == "json")
     selection, table = panel.selection, panel.table
     if output == "json":
         return JsonResponse(comparison_json(table, selection.periods))
@@ -52,7 +53,6 @@ def comparison(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "headers": _sort_headers(request, sort),
             "downloads": {f: _with(request, format=f) for f in ("csv", "xlsx", "json")},
-            "band_method": panel.band_method,
         },
     )
 
@@ -90,11 +90,3 @@ def _sort_headers(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
         else:
             headers[column] = {"url": _with(request, sort=column), "aria": "none"}
     return headers
-
-
-def _not_found(request: HttpRequest, message: str, output: str) -> HttpResponse:
-    if output == "json":
-        return JsonResponse({"error": message}, status=404)
-    return render(
-        request, "crime_stats/comparison_not_found.html", {"message": message}, status=404
-    )

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 
 from tests.crime_stats.import_files import (
     LEICESTER,
@@ -60,8 +61,8 @@ def test_wide_spreadsheets_give_the_same_rates_as_csv(engine):
 
 
 def test_the_plans_own_table_is_unchanged_after_the_seed():
-    with open("/work/shared/data/msg_crimes_per_1000_apr_dec_2016_2018.csv", "rb") as handle:
-        plan = plan_for(handle.read(), span="April-December")
+    table = settings.BASE_DIR / "fixtures/seed/msg_crimes_per_1000_apr_dec_2016_2018.csv"
+    plan = plan_for(table.read_bytes(), span="April-December")
 
     assert problem_texts(plan) == []
     assert (len(plan.created), len(plan.updated), len(plan.unchanged)) == (0, 0, 45)

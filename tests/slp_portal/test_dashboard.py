@@ -126,7 +126,7 @@ def test_dashboard_query_count_stays_constant_as_data_grows(
     cache.clear()
     with django_assert_num_queries(len(before.captured_queries)):
         response = dashboard(client)
-    assert response.context["panel"].table.comparison.member_count == 15 + 150
+    assert len(response.context["panel"].table.comparison.rows) == 15 + 150
 
 
 def _grow_tenfold(copy_actions) -> None:

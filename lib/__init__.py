@@ -1,0 +1,1 @@
+"""Rules every app shares, on the bottom floor: a module per topic, importing no app."""
