@@ -3,7 +3,7 @@
 Generates about a million rows (310 CSPs × 3 financial years × 4 quarters × 269 offence codes),
 then measures in the same run:
 
-- the floor: PostgreSQL COPY of the same file into a bare staging table;
+- the floor: PostgreSQL COPY of the same file into a bare staging table (best of three);
 - the portal's import (read in chunks, every row checked, summed to offence groups and All crime,
   compared with the stored figures, written with bulk operations), in a child process so its
   peak memory (maxrss) is its own;
@@ -138,8 +138,18 @@ def child_import(path: str) -> None:
     """Import the file as the command does, then undo it; print seconds, peak memory and counts
     as JSON."""
     setup_django()
-    from crime_stats.importers import ImportOptions, import_figures, undo_batch
+    from crime_stats.importers import ImportOptions, batches, import_figures, undo_batch
 
+    # How much of the import is writing (figures, journal, history) rather than reading.
+    writing = []
+    commit_plan = batches.commit_plan
+
+    def timed_commit(**kwargs) -> None:
+        begin = time.perf_counter()
+        commit_plan(**kwargs)
+        writing.append(time.perf_counter() - begin)
+
+    batches.commit_plan = timed_commit
     start = time.perf_counter()
     content = Path(path).read_bytes()
     plan, batch = import_figures(
@@ -154,6 +164,7 @@ def child_import(path: str) -> None:
     undo_seconds = time.perf_counter() - start
     print(json.dumps({
         "undo_seconds": undo_seconds,
+        "writing_seconds": sum(writing),
         "seconds": seconds,
         "maxrss_mb": maxrss,
         "rows": plan.parsed.rows_read,
@@ -260,7 +271,8 @@ def main() -> None:
         rows = generate(path)
         print(f"generated {rows:,} rows ({path.stat().st_size / 1e6:,.1f} MB) "
               f"in {time.perf_counter() - start:,.1f} s")  # fmt: skip
-        copy_seconds = measure_copy(path)
+        # The floor is the best of three: on a shared machine one COPY can take three times another.
+        copy_seconds = min(measure_copy(path) for _ in range(3))
         child = subprocess.run(
             [sys.executable, __file__, "--child", str(path)],
             capture_output=True, text=True, check=True, env=os.environ,
@@ -281,10 +293,11 @@ def main() -> None:
     out.write(f"rows read:                 {result['rows']:,}\n")
     out.write(f"figures created:           {result['created']:,} (batch {result['batch']})\n")
     out.write(f"problems:                  {result['problems'] or 'none'}\n")
-    out.write(f"import, whole:             {seconds:,.1f} s = {rows / seconds:,.0f} rows/s\n")
+    out.write(f"import, whole:             {seconds:,.1f} s = {rows / seconds:,.0f} rows/s; "
+              f"writing {result['writing_seconds']:,.2f} s of it\n")  # fmt: skip
     out.write(f"peak memory (maxrss):      {result['maxrss_mb']:,.0f} MB\n")
-    out.write(f"COPY into staging (floor): {copy_seconds:,.1f} s; import / COPY = "
-              f"{seconds / copy_seconds:,.1f}× (target ≤ 5×)\n")  # fmt: skip
+    out.write(f"COPY into staging (floor): {copy_seconds:,.2f} s; import / COPY = "
+              f"{seconds / copy_seconds:,.1f}× (target ≤ 3×)\n")  # fmt: skip
     out.write(f"undo of the import:        {result['undo_seconds']:,.2f} s; undo / import = "
               f"{result['undo_seconds'] / seconds:,.2f}× (target ≤ 1×)\n")  # fmt: skip
     out.write(f"per-row ORM loop, scaled:  {orm_seconds:,.0f} s ({SAMPLE:,}-row sample); "
