@@ -9,6 +9,8 @@ and re-reads the stored figures inside it.
 from __future__ import annotations
 
 import hashlib
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -245,10 +247,23 @@ def _kept_options(batch: ImportBatch, **changes: object) -> ImportOptions:
     return ImportOptions(**{**stored, **changes})
 
 
+def _compressed(chunks: Iterable[bytes]) -> tuple[bytes, str]:
+    """Return the chunks zlib-compressed (level 1: fast) and the SHA-256 of the original bytes.
+
+    Read a chunk at a time, so an upload on disk is never all in memory at once.
+    """
+    compressor, digest, parts = zlib.compressobj(1), hashlib.sha256(), []
+    for chunk in chunks:
+        digest.update(chunk)
+        parts.append(compressor.compress(chunk))
+    parts.append(compressor.flush())
+    return b"".join(parts), digest.hexdigest()
+
+
 @transaction.atomic
 def upload_store(
     *,
-    content: bytes,
+    content: bytes | Iterable[bytes],
     file_name: str,
     options: ImportOptions,
     population: bytes | None,
@@ -257,11 +272,14 @@ def upload_store(
 ) -> ImportBatch:
     """Return a new batch holding an uploaded file until it is checked, then confirmed.
 
-    The names are the browser's: only their base names are kept, never a path.
+    `content` is the file's bytes, or its chunks as read from the upload. It is kept
+    compressed (a 101 MB CSV as 7.5 MB). The names are the browser's: only their base names
+    are kept, never a path.
     """
+    kept, sha256 = _compressed([content] if isinstance(content, bytes) else content)
     batch = ImportBatch.objects.create(
         file_name=safe_file_name(file_name),
-        sha256=sha256_of(content),
+        sha256=sha256,
         format=options.format,
         options=_stored_options(options, population),
         uploaded_by=user,
@@ -269,18 +287,19 @@ def upload_store(
     )
     ImportUpload.objects.create(
         batch=batch,
-        content=content,
-        population=population,
+        content=kept,
+        population=None if population is None else zlib.compress(population, 1),
         population_name=safe_file_name(population_name) if population_name else "",
+        compressed=True,
     )
     return batch
 
 
 def _read_kept_file(batch: ImportBatch, upload: ImportUpload, options: ImportOptions, progress):
-    content = bytes(upload.content)
+    content = upload.kept_content()
     if sha256_of(content) != batch.sha256:
         raise ImportRefused("The kept file does not match its SHA-256: upload it again.")
-    population = bytes(upload.population) if upload.population is not None else None
+    population = upload.kept_population()
     progress.phase("Reading and checking the file", total=estimate_rows(content), unit="rows")
     parsed = parse_file(
         content,

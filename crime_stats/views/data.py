@@ -54,7 +54,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             category=form.cleaned_data["category"].strip(),
         )
         batch = upload_and_check(
-            content=file.read(),
+            content=file.chunks(),  # read and compressed a chunk at a time
             file_name=file.name,
             options=options,
             population=population.read() if population else None,

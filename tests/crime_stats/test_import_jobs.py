@@ -236,3 +236,26 @@ def test_a_check_whose_worker_stopped_can_be_cancelled_instead(client_for, admin
     batch.refresh_from_db()
     assert (dead.state, dead.message) == ("cancelled", CANCELLED_STOPPED)
     assert batch.status == "cancelled" and not ImportUpload.objects.filter(batch=batch).exists()
+
+
+def test_an_upload_is_kept_compressed_and_read_back_byte_for_byte(client_for, admin):
+    import hashlib
+
+    from crime_stats.importers import upload_store
+
+    _upload(client_for(admin))
+    batch = ImportBatch.objects.get(file_name="figures.csv")
+    upload = ImportUpload.objects.get(batch=batch)
+    assert upload.compressed and upload.kept_content() == REVISION
+    assert batch.sha256 == hashlib.sha256(REVISION).hexdigest()
+
+    chunks = [b"CSP,Period,Rate\n", b"Leicester,2019/20,80\n" * 50_000]  # as read from disk
+    big = upload_store(
+        content=iter(chunks), file_name="big.csv", options=ImportOptions(), population=b"P",
+        population_name="population.csv", user=admin,
+    )  # fmt: skip
+
+    assert len(bytes(big.upload.content)) < sum(map(len, chunks)) / 50
+    assert big.upload.kept_content() == b"".join(chunks)
+    assert big.upload.kept_population() == b"P"
+    assert big.sha256 == hashlib.sha256(b"".join(chunks)).hexdigest()
