@@ -176,8 +176,10 @@ def test_a_cancel_reaches_the_worker_mid_write_and_nothing_is_kept(tmp_path, cli
         )  # fmt: skip
         try:
             _wait_for(marker, worker, seconds=60)
-            job = batch.jobs.get(kind="confirm")
-            assert job.state == "running" and job.phase == "Writing the figures"
+            deadline = time.monotonic() + 30  # the monitor thread writes the phase within a tick
+            while batch.jobs.get(kind="confirm").phase != "Writing the figures":
+                assert time.monotonic() < deadline, "the page never heard the worker was writing"
+                time.sleep(0.1)
             client.post(reverse("data_cancel", args=[batch.pk]))
             deadline = time.monotonic() + 60
             while batch.jobs.get(kind="confirm").state == "running":
