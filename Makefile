@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run setup test lint format bench-import bench-dashboard bench-load backup restore demo-code clean
+.PHONY: install run setup test lint format bench-import bench-dashboard bench-changes bench-load backup restore demo-code clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-import: install
 # Drops and recreates the PostgreSQL database in DATABASE_URL (its name must contain `bench`).
 bench-dashboard: install
 	$(DEV) $(BIN)/python bench/dashboard.py
+
+# Drops and recreates the PostgreSQL database in DATABASE_URL (its name must contain `bench`).
+bench-changes: install
+	$(DEV) $(BIN)/python bench/changes.py
 
 # Starts its own PostgreSQL 15 cluster in a temporary directory (BENCH_PG_PORT, default 5441)
 # and gunicorn on BENCH_PORT (default 8041); about 3 minutes. Shorter: ARGS="--seconds 10".

@@ -22,7 +22,7 @@ class Role(StrEnum):
 # The apps whose model permissions the roles hold. Every role may view every model of these
 # apps (object-level scope is applied by the querysets); Admin holds every permission of them
 # and of users and groups; the other roles hold the extra permissions listed here.
-PORTAL_APPS = ["crime_stats", "priorities", "actions"]
+PORTAL_APPS = ["crime_stats", "priorities", "actions", "partnership"]
 ROLE_EXTRA_PERMISSIONS = {
     Role.CHAIR: [],
     Role.STRATEGIC_LEAD: [
@@ -48,7 +48,10 @@ def sync_role_permissions(apps) -> None:
     from django.contrib.auth.management import create_permissions
 
     for label in [*PORTAL_APPS, "auth"]:
-        app_config = apps.get_app_config(label)
+        try:
+            app_config = apps.get_app_config(label)
+        except LookupError:  # an app whose first migration has not run yet syncs in it
+            continue
         # Migration-state app configs carry no models module; create_permissions needs one.
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)

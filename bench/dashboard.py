@@ -17,7 +17,9 @@ Then it measures, in the same run:
 - under `gunicorn slp_portal.wsgi` (2 workers, production settings, static files collected and
   served compressed by whitenoise), signed in as the chair through the real sign-in form: the
   dashboard's and `/healthz`'s median and 95th-percentile response times and their throughput
-  with 4 concurrent clients, and the dashboard's total transfer on first load.
+  with 4 concurrent clients, the first dashboard view after a progress update and after a crime
+  figure write (the cache misses) against a hit, with the workers sharing Redis, and the
+  dashboard's total transfer on first load.
 
 Run: DATABASE_URL=postgres://…/slp_bench_dashboard make bench-dashboard   (see bench/README.md)
 """
@@ -62,7 +64,10 @@ CATEGORIES = [
 THREADS, WARM_UP, SEQUENTIAL = 4, 5, 40
 PER_THREAD = {"/": 250, "/healthz": 250}  # throughput requests per client thread, alike
 TIME_CAP = 30.0  # seconds: each measurement stops early rather than run longer than this
-TARGET_RATIO, TARGET_BYTES = 0.30, 600_000
+TARGET_RATIO, TARGET_BYTES = 0.30, 450_000
+MISSES, TARGET_MISS = 7, 4.0  # writes per kind; the first view after a write within 4× a hit
+# gunicorn's workers share the portal's cache through this Redis (a database of its own).
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
 def database_url() -> str:
@@ -289,12 +294,67 @@ def measure(path: str, cookies: dict[str, str]) -> Timing:
     return Timing(statistics.median(times) * 1000, cut[18] * 1000, sum(done) / seconds, sum(done))
 
 
+def write_progress_update(number: int) -> None:
+    """Log a progress update as a lead would (the service the form calls)."""
+    from django.contrib.auth.models import User
+
+    from actions.models import Action
+    from actions.services import progress_update_create
+
+    action = Action.objects.order_by("pk")[number]
+    progress_update_create(
+        action=action,
+        author=User.objects.get(username="admin"),
+        reported_on=datetime.date(2020, 3, 31),
+        status="green",
+        narrative=f"Bench update {number}",
+    )
+
+
+def write_crime_figure(number: int) -> None:
+    """Revise one crime figure of the dashboard's period (a history row records it)."""
+    from crime_stats.models import CrimeFigure
+
+    figure = CrimeFigure.objects.filter(category="All crime").order_by("-period__start", "pk")[
+        number
+    ]
+    figure.rate += Decimal("0.001")
+    figure.save()
+
+
+def measure_misses(cookies: dict[str, str]) -> dict[str, float]:
+    """Return, per kind of write, the median time of the first dashboard view after it (ms).
+
+    Each write is made in this process, as the portal's own service or model would make it;
+    the next request is the miss. The hit is measured separately (`measure`).
+    """
+    misses: dict[str, float] = {}
+    for kind, write in (("progress update", write_progress_update),
+                        ("crime figure write", write_crime_figure)):  # fmt: skip
+        times = []
+        for number in range(MISSES):
+            write(number)
+            start = time.perf_counter()
+            reply = request("/", cookies=cookies)
+            times.append(time.perf_counter() - start)
+            if reply.status != 200:
+                raise RuntimeError(f"/ answered {reply.status} after a {kind}")
+            request("/", cookies=cookies)  # the other worker, if it had its own cache
+        misses[kind] = statistics.median(times) * 1000
+    return misses
+
+
 def first_load(cookies: dict[str, str]) -> list[tuple[str, str, int]]:
     """Return (URL, Content-Encoding, bytes on the wire) of the dashboard and its CSS and JS."""
     accept = {"Accept-Encoding": "gzip, br"}
     page = request("/", cookies=cookies, headers=accept)
     parser = PageParser()
-    parser.feed(page.body.decode())  # gunicorn sends the HTML uncompressed (no GZipMiddleware)
+    body = page.body
+    if page.headers.get("Content-Encoding") == "gzip":
+        import gzip
+
+        body = gzip.decompress(body)
+    parser.feed(body.decode())
     loads = [("/", page.headers.get("Content-Encoding", "none"), page.wire_bytes)]
     for url in parser.urls:
         reply = request(url, headers=accept)
@@ -321,18 +381,27 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    server = start_gunicorn(production_environment())
+    environment = production_environment()
+    environment.update(SLP_REDIS_URL=BENCH_REDIS, SLP_CACHE_PREFIX=f"bench-{os.getpid()}")
+    server = start_gunicorn(environment)
     try:
         cookies = sign_in("chair", os.environ.get("DEMO_PASSWORD") or "demo")
         dashboard = measure("/", cookies)
         trivial = measure("/healthz", cookies)
+        misses = measure_misses(cookies)
         loads = first_load(cookies)
     finally:
         stop_gunicorn(server)
-    report(dashboard, trivial, loads, (demo_queries, scale_queries, leicester_queries))
+    report(dashboard, trivial, loads, (demo_queries, scale_queries, leicester_queries), misses)
 
 
-def report(dashboard: Timing, trivial: Timing, loads: list, queries: tuple[int, int, int]) -> None:
+def report(
+    dashboard: Timing,
+    trivial: Timing,
+    loads: list,
+    queries: tuple[int, int, int],
+    misses: dict[str, float],
+) -> None:
     """Print the figures, then the summary table with targets and PASS/FAIL."""
     print(f"\n{'request':<28}{'median':>10}{'p95':>10}{'req/s':>10}{'requests':>10}")
     for name, timing in (("/ (dashboard, 300 CSPs)", dashboard), ("/healthz", trivial)):
@@ -354,6 +423,10 @@ def report(dashboard: Timing, trivial: Timing, loads: list, queries: tuple[int, 
         ("SQL queries, demo -> national", f"{demo} -> {scale} (Leicester MSG: {leicester})",
          "constant", demo == scale == leicester),
     ]  # fmt: skip
+    for kind, miss in misses.items():
+        times = miss / dashboard.median_ms
+        rows.append((f"first view after a {kind}", f"{miss:,.0f} ms = {times:.1f}× a hit",
+                     f"<= {TARGET_MISS:.0f}×", times <= TARGET_MISS))  # fmt: skip
     print(f"\n{'figure':<32}{'measured':<44}{'target':<12}result")
     for name, measured, target, passed in rows:
         verdict = "" if passed is None else ("PASS" if passed else "FAIL")

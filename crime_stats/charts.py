@@ -10,10 +10,11 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-import plotly.graph_objects as go
-
+from crime_stats.display import shown
 from crime_stats.narrative import ordinal
+from crime_stats.plot import Figure, trace
 from crime_stats.selectors import ComparisonTable, TrendPoint
 
 FOCUS_COLOUR = "#1d3557"  # the portal's navy: 11.6:1 on white
@@ -29,13 +30,22 @@ BAND_SHADING = (
 
 @dataclass(frozen=True)
 class RankedBar:
-    """One CSP's bar: its label, rate, position and whether it is the focus CSP."""
+    """One CSP's bar: its label, stored rate, position, whether it is the focus CSP, the rate
+    as the table beside the chart writes it, and its 95% confidence interval where known."""
 
     label: str
-    rate: float
+    rate: Decimal
     position: int
     joint: bool
     is_focus: bool
+    shown_rate: str = ""
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+
+    @property
+    def text(self) -> str:
+        """Return the rate as shown: the table's own string (two places to explain a tie)."""
+        return self.shown_rate or shown(self.rate)
 
 
 def plain(text: str) -> str:
@@ -44,7 +54,7 @@ def plain(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _layout(figure: go.Figure, *, title: str, subtitle: str, height: int) -> None:
+def apply_layout(figure: Figure, *, title: str, subtitle: str, height: int) -> None:
     figure.update_layout(
         template="none",
         title={
@@ -64,13 +74,14 @@ def _layout(figure: go.Figure, *, title: str, subtitle: str, height: int) -> Non
 
 
 def ranked_bar_chart(
-    bars: Sequence[RankedBar], *, msg_average: float, std_dev: float, title: str
+    bars: Sequence[RankedBar], *, msg_average: Decimal, std_dev: Decimal, title: str
 ) -> dict:
     """Return a horizontal bar chart of the group, highest rate first, focus CSP highlighted.
 
     The MSG average is a bar of its own among the CSPs (named, in its own colour), and its band
     (± one standard deviation) a shaded area; every bar carries its value and position, so
-    nothing depends on colour alone.
+    nothing depends on colour alone. Bars with a confidence interval carry it as a whisker.
+    Every label and hover text is the string the table beside the chart shows.
     """
     ordered = sorted(bars, key=lambda bar: (-bar.rate, bar.label))
     at = next((i for i, bar in enumerate(ordered) if bar.rate < msg_average), len(ordered))
@@ -80,56 +91,100 @@ def ranked_bar_chart(
         f"▶ {plain(bar.label)} (focus)" if bar.is_focus else plain(bar.label) for bar in ordered
     ]
     texts = [
-        f"{bar.rate:.1f} ({'joint ' if bar.joint else ''}{ordinal(bar.position)})"
+        f"{bar.text} ({'joint ' if bar.joint else ''}{ordinal(bar.position)})" for bar in ordered
+    ]
+    hovers = [
+        f"{bar.text} crimes per 1,000"
+        + (f"; 95% interval {shown(bar.lower)}–{shown(bar.upper)}" if bar.lower is not None else "")
         for bar in ordered
     ]
     colours = [FOCUS_COLOUR if bar.is_focus else MEMBER_COLOUR for bar in ordered]
-    rates = [bar.rate for bar in ordered]
+    rates = [float(bar.rate) for bar in ordered]
+    above = [float(bar.upper - bar.rate) if bar.upper is not None else 0.0 for bar in ordered]
+    below = [float(bar.rate - bar.lower) if bar.lower is not None else 0.0 for bar in ordered]
     labels.insert(at, "MSG average")
-    texts.insert(at, f"{msg_average:.1f} (average)")
+    texts.insert(at, f"{shown(msg_average)} (average)")
+    hovers.insert(at, f"{shown(msg_average)} crimes per 1,000 (the mean of the members' rates)")
     colours.insert(at, AVERAGE_COLOUR)
-    rates.insert(at, msg_average)
-    figure = go.Figure(
-        go.Bar(
+    rates.insert(at, float(msg_average))
+    above.insert(at, 0.0)
+    below.insert(at, 0.0)
+    whiskers = any(bar.lower is not None for bar in ordered)
+    figure = Figure(
+        trace(
+            "bar",
             x=rates,
             y=labels,
             orientation="h",
             marker={"color": colours},
             text=texts,
-            textposition="outside",
+            # With whiskers the labels go beyond them (the trace below), not over them.
+            textposition="none" if whiskers else "outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x:.1f} crimes per 1,000<extra></extra>",
+            customdata=hovers,
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+            error_x=(
+                {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": above,
+                    "arrayminus": below,
+                    "color": "#212529",
+                    "thickness": 1.5,
+                    "width": 4,
+                }
+                if whiskers
+                else None
+            ),
         )
     )
-    low, high = msg_average - std_dev, msg_average + std_dev
+    if whiskers:
+        figure.add_trace(
+            trace(
+                "scatter",
+                x=[rate + reach for rate, reach in zip(rates, above, strict=True)],
+                y=labels,
+                mode="text",
+                text=texts,
+                textposition="middle right",
+                cliponaxis=False,
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    low, high = float(msg_average - std_dev), float(msg_average + std_dev)
     figure.add_vrect(x0=low, x1=high, fillcolor=BAND_COLOUR, line_width=0, layer="below")
-    _layout(figure, title=title, subtitle=BAND_SHADING, height=130 + 26 * len(labels))
+    apply_layout(figure, title=title, subtitle=BAND_SHADING, height=130 + 26 * len(labels))
     figure.update_layout(bargap=0.25)
     figure.update_yaxes(autorange="reversed", automargin=True, ticks="")
     figure.update_xaxes(
         title_text="Crimes per 1,000 population",
         rangemode="tozero",
         gridcolor="#e9ecef",
-        range=[0, max(rates + [high]) * 1.2],
+        range=[0, max([r + a for r, a in zip(rates, above, strict=True)] + [high]) * 1.25],
     )
     return figure.to_plotly_json()
 
 
 def trend_chart(
     period_labels: Sequence[str],
-    focus_rates: Sequence[float | None],
-    msg_averages: Sequence[float],
-    std_devs: Sequence[float],
+    focus_rates: Sequence[Decimal | None],
+    msg_averages: Sequence[Decimal],
+    std_devs: Sequence[Decimal],
     *,
     focus_label: str,
     title: str,
 ) -> dict:
-    """Return a line chart of the focus CSP against the MSG average and its band over time."""
-    upper = [average + sd for average, sd in zip(msg_averages, std_devs, strict=True)]
-    lower = [average - sd for average, sd in zip(msg_averages, std_devs, strict=True)]
-    figure = go.Figure()
+    """Return a line chart of the focus CSP against the MSG average and its band over time.
+
+    Labels and hover texts are the strings the trend table writes (crime_stats.display).
+    """
+    upper = [float(average + sd) for average, sd in zip(msg_averages, std_devs, strict=True)]
+    lower = [float(average - sd) for average, sd in zip(msg_averages, std_devs, strict=True)]
+    figure = Figure()
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(period_labels),
             y=upper,
             mode="lines",
@@ -139,7 +194,8 @@ def trend_chart(
         )
     )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(period_labels),
             y=lower,
             mode="lines",
@@ -151,34 +207,38 @@ def trend_chart(
         )
     )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(period_labels),
-            y=list(msg_averages),
+            y=[float(average) for average in msg_averages],
             mode="lines+markers",
             name="MSG average",
             line={"color": AVERAGE_COLOUR, "width": 2, "dash": "dash"},
             marker={"symbol": "square", "size": 8},
-            hovertemplate="MSG average, %{x}: %{y:.1f}<extra></extra>",
+            customdata=[shown(average) for average in msg_averages],
+            hovertemplate="MSG average, %{x}: %{customdata}<extra></extra>",
         )
     )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(period_labels),
-            y=list(focus_rates),
+            y=[None if value is None else float(value) for value in focus_rates],
             mode="lines+markers+text",
             name=plain(focus_label),
             line={"color": FOCUS_COLOUR, "width": 3},
             marker={"symbol": "circle", "size": 9},
-            text=[f"{value:.1f}" if value is not None else "" for value in focus_rates],
+            text=[shown(value) if value is not None else "" for value in focus_rates],
+            customdata=[shown(value) for value in focus_rates],
             # Labels go on the side away from the average line, so the two never collide.
             textposition=[
                 "bottom center" if rate is not None and rate < average else "top center"
                 for rate, average in zip(focus_rates, msg_averages, strict=True)
             ],
-            hovertemplate=f"{plain(focus_label)}, %{{x}}: %{{y:.1f}}<extra></extra>",
+            hovertemplate=f"{plain(focus_label)}, %{{x}}: %{{customdata}}<extra></extra>",
         )
     )
-    _layout(figure, title=title, subtitle=BAND_SHADING, height=400)
+    apply_layout(figure, title=title, subtitle=BAND_SHADING, height=400)
     figure.update_layout(
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": -0.15, "traceorder": "reversed"},
@@ -201,13 +261,22 @@ def table_bar_chart(table: ComparisonTable) -> dict | None:
     if comparison.msg_average is None:
         return None
     bars = [
-        RankedBar(row.csp, float(row.rate), row.position, row.joint, row.is_focus)
+        RankedBar(
+            row.csp,
+            row.rate,
+            row.position,
+            row.joint,
+            row.is_focus,
+            row.shown_rate,
+            row.lower,
+            row.upper,
+        )
         for row in comparison.counted
     ]
     return ranked_bar_chart(
         bars,
-        msg_average=float(comparison.msg_average),
-        std_dev=float(comparison.std_dev),
+        msg_average=comparison.msg_average,
+        std_dev=comparison.std_dev,
         title=f"{table.category}: crimes per 1,000 population, {table.period.label}",
     )
 
@@ -221,9 +290,9 @@ def focus_trend_chart(
         return None
     return trend_chart(
         [plain(point.period.label) for point in points],
-        [None if point.focus_rate is None else float(point.focus_rate) for point in points],
-        [float(point.msg_average) for point in points],
-        [float(point.std_dev) for point in points],
+        [point.focus_rate for point in points],
+        [point.msg_average for point in points],
+        [point.std_dev for point in points],
         focus_label=focus_label,
         title=f"{category}: {focus_label} against the MSG average",
     )

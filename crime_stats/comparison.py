@@ -8,7 +8,9 @@ DESIGN.md fixes the definitions these functions implement:
   (competition ranking 1, 2, 2, 4), decided on the stored Decimal values;
 - band: "above" ("below") when a rate lies more than one standard deviation above (below)
   the MSG average, otherwise "in line";
-- change: absolute and percentage change against the previous comparable period.
+- change: absolute and percentage change against the previous comparable period; the MSG
+  average's change is worked out over the members with a figure in both periods, so a member
+  missing from one of them does not move it.
 
 A member without a figure is kept in the rows (flagged `missing`) but left out of every
 calculation, so the rest of the group is still compared.
@@ -19,6 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+
+from crime_stats.display import rate_labels
+from crime_stats.uncertainty import with_uncertainty
 
 ABOVE = "above"
 BELOW = "below"
@@ -32,11 +37,14 @@ HUNDRED = Decimal(100)
 
 @dataclass(frozen=True)
 class MemberRate:
-    """One member CSP's rate in one period: `csp` is its `Force - CSP` label, `name` its name."""
+    """One member CSP's rate in one period: `csp` is its `Force - CSP` label, `name` its name,
+    and, where the figure came with them, its offence count and population."""
 
     csp: str
     rate: Decimal | None
     name: str = ""
+    offences: int | None = None
+    population: int | None = None
 
     @property
     def short_name(self) -> str:
@@ -58,11 +66,26 @@ class ComparisonRow:
     change: Decimal | None
     change_pct: Decimal | None
     is_focus: bool
+    shown_rate: str = "–"  # the rate as every table, chart and sentence writes it
+    # Uncertainty (crime_stats.uncertainty), None where the figure has no offence count:
+    offences: int | None = None
+    population: int | None = None
+    lower: Decimal | None = None  # 95% confidence interval of the rate
+    upper: Decimal | None = None
+    change_p: float | None = None  # p-value of the test that the rate did not change
+    verdict: str | None = None  # "real rise", "real fall" or "no significant change"
+    rank_low: int | None = None  # plausible range of positions (95% of simulated draws)
+    rank_high: int | None = None
 
     @property
     def missing(self) -> bool:
         """Return True when the member has no figure for the period."""
         return self.rate is None
+
+    @property
+    def has_interval(self) -> bool:
+        """Return True when the rate came with a count, so it has a confidence interval."""
+        return self.lower is not None
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,35 @@ class Comparison:
     previous_joint: bool = False
     msg_average_change: Decimal | None = None
     msg_average_change_pct: Decimal | None = None
+    # The average's change compares like with like: the members with a figure in both periods.
+    # `matched_*` are those members' averages; `matched_count` how many they are.
+    matched_count: int = 0
+    matched_previous_average: Decimal | None = None
+    matched_average: Decimal | None = None
+
+    @property
+    def change_is_like_for_like(self) -> bool:
+        """Return True when the average's change was worked out on fewer members than the
+        averages shown for the two periods (a member had a figure in only one of them)."""
+        return self.has_previous and (
+            self.matched_average != self.msg_average
+            or self.matched_previous_average != self.previous_msg_average
+        )
+
+    @property
+    def has_intervals(self) -> bool:
+        """Return True when any member's rate came with an offence count (and an interval)."""
+        return any(row.has_interval for row in self.rows)
+
+    @property
+    def has_rank_ranges(self) -> bool:
+        """Return True when positions have plausible ranges (every counted rate has a count)."""
+        return any(row.rank_low is not None for row in self.rows)
+
+    @property
+    def shows_finer_rates(self) -> bool:
+        """Return True when some rates are shown to a further decimal place to explain a tie."""
+        return len({len(row.shown_rate.partition(".")[2]) for row in self.counted}) > 1
 
     @property
     def focus_row(self) -> ComparisonRow | None:
@@ -169,6 +221,8 @@ def compare(
     members: Sequence[MemberRate],
     previous: Sequence[MemberRate] | None = None,
     previous_rates: Mapping[str, Decimal | None] | None = None,
+    previous_counts: Mapping[str, tuple[int | None, int | None]] | None = None,
+    uncertainty: bool = True,
 ) -> Comparison:
     """Return the comparison of `members` (the group as it stood in the period).
 
@@ -176,6 +230,9 @@ def compare(
     rates, or None when there is no such period (every change is then None). `previous_rates`
     may add the previous rates of CSPs that were not members then, so that a CSP that joined
     still shows how its own rate changed; by default the previous group's rates are used.
+    `previous_counts` does the same for their (offences, population), which the change test
+    needs. `uncertainty=False` skips intervals, tests and position ranges (an earlier column of
+    a table needs only its rates and average).
     """
     current = _ranked(members)
     average, spread = current.average, current.spread
@@ -185,6 +242,9 @@ def compare(
         earlier_rates = {member.csp: member.rate for member in previous}
         earlier_rates.update(previous_rates or {})
 
+    labels = rate_labels(
+        (member.csp, member.rate, current.positions.get(member.csp)) for member in members
+    )
     rows = []
     for member in members:
         rate = member.rate
@@ -203,14 +263,26 @@ def compare(
                 change=difference,
                 change_pct=percentage,
                 is_focus=member.csp == focus,
+                shown_rate=labels[member.csp],
             )
         )
+    if uncertainty:
+        counts_now = {member.csp: (member.offences, member.population) for member in members}
+        counts_then = {}
+        if previous is not None:
+            counts_then = {m.csp: (m.offences, m.population) for m in previous}
+            counts_then.update(previous_counts or {})
+        rows = with_uncertainty(rows, counts_now, counts_then)
     rows.sort(key=_row_order)
 
     comparison = Comparison(focus=focus, rows=rows, msg_average=average, std_dev=spread)
     if before is None:
         return comparison
-    average_change, average_change_pct = change(average, before.average)
+    then = {member.csp: member.rate for member in previous if member.rate is not None}
+    matched = [row for row in rows if row.rate is not None and row.csp in then]
+    matched_average = msg_average([row.rate for row in matched])
+    matched_previous = msg_average([then[row.csp] for row in matched])
+    average_change, average_change_pct = change(matched_average, matched_previous)
     previous_position = before.positions.get(focus)
     return Comparison(
         focus=focus,
@@ -223,6 +295,9 @@ def compare(
         previous_joint=previous_position is not None and before.shared[previous_position] > 1,
         msg_average_change=average_change,
         msg_average_change_pct=average_change_pct,
+        matched_count=len(matched),
+        matched_previous_average=matched_previous,
+        matched_average=matched_average,
     )
 
 

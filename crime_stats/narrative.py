@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from crime_stats.comparison import ABOVE, BELOW, Comparison, ComparisonRow
-
-ONE_PLACE = Decimal("0.1")
+from crime_stats.display import (
+    NO_SIGNIFICANT_CHANGE,
+    REAL_FALL,
+    REAL_RISE,
+    direction,
+    magnitude,
+    no_change,
+    places_words,
+    rounded,
+    rounds_to_zero,
+    shown,
+    signed,
+)
 
 
 def one_dp(value: Decimal) -> str:
-    """Return the value rounded half-up to one decimal place, as the plan prints figures."""
-    return str(value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+    """Return the value rounded half-up to one decimal place (as the plan prints figures), or to
+    the places of the table being written (crime_stats.display.precision)."""
+    return shown(value)
 
 
 def ordinal(number: int) -> str:
@@ -62,24 +74,66 @@ def headline(
     if against_average:
         sentences.append(against_average)
     sentences.append(_band(comparison, focus))
+    if focus.lower is None:
+        sentences.append(NO_COUNTS)
     return sentences + _missing(comparison)
 
 
+NO_COUNTS = (
+    "These figures were loaded as rates without offence counts, so no confidence interval can "
+    "be given and no change can be tested against chance."
+)
+
+
+def interval_words(row: ComparisonRow) -> str:
+    """Return `95% confidence interval 90.1 to 94.9`, or "" without an offence count."""
+    if row.lower is None:
+        return ""
+    return f"95% confidence interval {shown(row.lower)} to {shown(row.upper)}"
+
+
+SIGNIFICANCE_WORDS = {
+    REAL_RISE: "a real rise: significant at the 95% level, not chance",
+    REAL_FALL: "a real fall: significant at the 95% level, not chance",
+    NO_SIGNIFICANT_CHANGE: "no significant change: within what chance alone would give",
+}
+
+
 def _rate(focus: ComparisonRow, period: str, previous_period: str | None, category: str) -> str:
+    interval = interval_words(focus)
     opening = (
-        f"In {period}, {focus.name} recorded {one_dp(focus.rate)} crimes per 1,000 people "
-        f"({category})"
+        f"In {period}, {focus.name} recorded {focus.shown_rate} crimes per 1,000 people "
+        f"({category}{'; ' + interval if interval else ''})"
     )
-    if focus.change is None or previous_period is None:
+    if previous_period is None:
         return f"{opening}; there is no earlier comparable period to compare with."
+    if focus.change is None:
+        return (
+            f"{opening}; there is no figure for {focus.name} in {previous_period} to compare with."
+        )
+    verdict = f": {SIGNIFICANCE_WORDS[focus.verdict]}" if focus.verdict else ""
     if focus.change == 0:
-        return f"{opening}, the same as in {previous_period}."
+        return f"{opening}, the same as in {previous_period}{verdict}."
+    if rounds_to_zero(focus.change):
+        return (
+            f"{opening}: {no_change()} from {one_dp(focus.previous_rate)} in {previous_period}"
+            f"{verdict}."
+        )
     direction = "up" if focus.change > 0 else "down"
     percentage = f" ({one_dp(abs(focus.change_pct))}%)" if focus.change_pct is not None else ""
     return (
         f"{opening}, {direction} {one_dp(abs(focus.change))}{percentage} "
-        f"from {one_dp(focus.previous_rate)} in {previous_period}."
+        f"from {one_dp(focus.previous_rate)} in {previous_period}{verdict}."
     )
+
+
+def rank_range_words(row: ComparisonRow) -> str:
+    """Return `could be 8th–12th` (or `clear of chance`), or "" without a range."""
+    if row.rank_low is None:
+        return ""
+    if row.rank_low == row.rank_high:
+        return "no other position is plausible"
+    return f"could be {ordinal(row.rank_low)}–{ordinal(row.rank_high)}"
 
 
 def _position(comparison: Comparison, focus: ComparisonRow, previous_period: str | None) -> str:
@@ -88,6 +142,11 @@ def _position(comparison: Comparison, focus: ComparisonRow, previous_period: str
     where = f"{focus.name} was {place(focus.position, focus.joint)} of {counted}"
     if others:
         where += f" (with {names(others)})"
+    if focus.rank_low is not None:
+        if focus.rank_low == focus.rank_high:
+            where += "; allowing for chance, no other position is plausible"
+        else:
+            where += f"; allowing for chance, it {rank_range_words(focus)}"
     key = (
         "Position 1 is the highest rate in the group, so a higher position number is better: "
         "more of the group have more crimes per 1,000."
@@ -121,19 +180,31 @@ def _fewer(comparison: Comparison, focus: ComparisonRow) -> str:
 
 def _with_rate(row: ComparisonRow) -> ComparisonRow:
     # A copy whose name carries the rate, so `names` lists "Coventry (59.1)".
-    return replace(row, name=f"{row.name} ({one_dp(row.rate)})")
+    return replace(row, name=f"{row.name} ({row.shown_rate})")
 
 
 def _against_average(comparison: Comparison, focus: ComparisonRow) -> str | None:
     ours, theirs = focus.change_pct, comparison.msg_average_change_pct
     if ours is None or theirs is None:
         return None
+    basis = (
+        f" over the {comparison.matched_count} CSPs with a figure in both periods"
+        if comparison.change_is_like_for_like
+        else ""
+    )
     average = (
-        f"the MSG average's ({_movement(theirs)}, from {one_dp(comparison.previous_msg_average)} "
-        f"to {one_dp(comparison.msg_average)})"
+        f"the MSG average's{basis} ({_movement(theirs)}, from "
+        f"{one_dp(comparison.matched_previous_average)} to {one_dp(comparison.matched_average)})"
     )
     if ours == theirs:
         return f"{focus.name}'s rate changed in step with {average}."
+    if rounded(ours) == rounded(theirs):
+        # Shown to one decimal place the two changes are equal: a verdict would rest on
+        # digits the reader cannot see.
+        return (
+            f"{focus.name}'s change ({_movement(ours)}) was the same at {places_words()} as "
+            f"{average}."
+        )
     if ours < theirs:
         verdict = "below"
         better = "better than the group as a whole"
@@ -147,6 +218,8 @@ def _against_average(comparison: Comparison, focus: ComparisonRow) -> str | None
 
 
 def _movement(percentage: Decimal) -> str:
+    if rounds_to_zero(percentage):
+        return no_change()
     if percentage > 0:
         return f"a rise of {one_dp(percentage)}%"
     if percentage < 0:
@@ -196,3 +269,55 @@ def position_movement(previous: int | None, current: int | None) -> str | None:
         return "no change"
     plural = "" if abs(places) == 1 else "s"
     return f"{abs(places)} place{plural} {'better' if places > 0 else 'worse'}"
+
+
+def focus_change_line(
+    comparison: Comparison, *, focus_name: str, period: str, previous_period: str | None
+) -> str:
+    """Return the headline card's line under the focus CSP's rate: its change, or what is
+    missing that stops one being given (no figure now, none then, or no earlier period)."""
+    focus = comparison.focus_row
+    if focus is None:
+        return f"{focus_name} was not a member of the group in {period}"
+    if focus.rate is None:
+        return f"No figure for {focus.name} in {period}"
+    if previous_period is None:
+        return "No earlier comparable period is loaded"
+    if focus.previous_rate is None:
+        return f"No figure for {focus.name} in {previous_period} to compare with"
+    return (
+        f"{direction(focus.change)} {_change_size(focus.change, focus.change_pct)}"
+        f"from {one_dp(focus.previous_rate)} in {previous_period}"
+    )
+
+
+def average_change_line(comparison: Comparison, *, previous_period: str | None) -> str:
+    """Return the headline card's line under the MSG average: its change over the members with
+    a figure in both periods (saying so when that is not every member), or why there is none."""
+    if previous_period is None:
+        return "No earlier comparable period is loaded"
+    if comparison.msg_average_change is None:
+        return f"No member has a figure in both {previous_period} and this period"
+    line = (
+        f"{direction(comparison.msg_average_change)} "
+        f"{_change_size(comparison.msg_average_change, comparison.msg_average_change_pct)}"
+        f"from {one_dp(comparison.matched_previous_average)} in {previous_period}"
+    )
+    if comparison.change_is_like_for_like:
+        line += (
+            f", over the {comparison.matched_count} CSPs with a figure in both periods "
+            f"(their average now: {one_dp(comparison.matched_average)})"
+        )
+    return line
+
+
+def _change_size(change: Decimal, change_pct: Decimal | None) -> str:
+    if rounds_to_zero(change):
+        return ""
+    if change_pct is None:
+        percentage = ""
+    elif rounds_to_zero(change_pct):
+        percentage = " (under 0.05%)"
+    else:
+        percentage = f" ({signed(change_pct, '%')})"
+    return f"{magnitude(change)}{percentage} "

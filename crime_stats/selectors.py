@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from crime_stats.comparison import Comparison, ComparisonRow, MemberRate, compare
+from crime_stats.display import ONE_PLACE, places_for, precision
 from crime_stats.models import (
     ALL_CRIME,
     CSP,
@@ -58,6 +59,7 @@ class ComparisonTable:
     columns: list[PeriodComparison]  # every period of the same span up to `current`, oldest first
     rows: list[TableRow]
     narrative: list[str]
+    places: Decimal = ONE_PLACE  # how its figures are written (crime_stats.display.precision)
 
     @property
     def period(self) -> ReportingPeriod:
@@ -143,7 +145,8 @@ class _GroupFigures:
 
     group: ComparisonGroup
     memberships: list[GroupMembership]
-    rates: dict[tuple[int, int], Decimal]  # (CSP id, period id) -> rate
+    # (CSP id, period id) -> (rate, offences, population); the counts are None where unknown
+    figures: dict[tuple[int, int], tuple[Decimal, int | None, int | None]]
 
     @classmethod
     def fetch(
@@ -155,8 +158,8 @@ class _GroupFigures:
             period__in=[p.pk for p in periods],
             category=category,
             csp__in={m.csp_id for m in memberships},
-        ).values_list("csp_id", "period_id", "rate")
-        return cls(group, memberships, {(c, p): rate for c, p, rate in figures})
+        ).values_list("csp_id", "period_id", "rate", "offences", "population")
+        return cls(group, memberships, {(c, p): (r, o, n) for c, p, r, o, n in figures})
 
     @property
     def csps(self) -> dict[int, CSP]:
@@ -167,16 +170,27 @@ class _GroupFigures:
         """Return the members on the period's first day with their rates (None when missing)."""
         csps = self.csps
         ids = sorted({m.csp_id for m in self.memberships if m.covers(period.start)})
-        return [_member(csps[i], self.rates.get((i, period.pk))) for i in ids]
+        return [_member(csps[i], self.figures.get((i, period.pk))) for i in ids]
 
     def rate(self, csp: CSP, period: ReportingPeriod) -> Decimal | None:
         """Return the CSP's rate in the period, member or not."""
-        return self.rates.get((csp.pk, period.pk))
+        figure = self.figures.get((csp.pk, period.pk))
+        return figure[0] if figure else None
+
+    def counts(self, csp: CSP, period: ReportingPeriod) -> tuple[int | None, int | None]:
+        """Return the CSP's (offences, population) in the period, None where unknown."""
+        figure = self.figures.get((csp.pk, period.pk))
+        return (figure[1], figure[2]) if figure else (None, None)
 
     def compare(
-        self, period: ReportingPeriod, known_periods: Sequence[ReportingPeriod]
+        self,
+        period: ReportingPeriod,
+        known_periods: Sequence[ReportingPeriod],
+        *,
+        uncertainty: bool = True,
     ) -> PeriodComparison:
-        """Return the period's comparison against the year before, each with its own group."""
+        """Return the period's comparison against the year before, each with its own group;
+        `uncertainty=False` leaves out intervals, tests and position ranges."""
         before = previous_comparable(period, known_periods)
         comparison = compare(
             focus=self.group.focus.label,
@@ -187,6 +201,12 @@ class _GroupFigures:
                 if before
                 else None
             ),
+            previous_counts=(
+                {csp.label: self.counts(csp, before) for csp in self.csps.values()}
+                if before and uncertainty
+                else None
+            ),
+            uncertainty=uncertainty,
         )
         return PeriodComparison(period, before, comparison)
 
@@ -201,7 +221,23 @@ def comparison_table(
     known = list(ReportingPeriod.objects.all())
     spans = [p for p in same_span(period, known) if p.start <= period.start]
     figures = _GroupFigures.fetch(group, spans, category)
-    columns = [figures.compare(column, known) for column in spans]
+    places = places_for(figure[0] for figure in figures.figures.values())
+    with precision(places):
+        return _table(group, period, category, known, spans, figures, places)
+
+
+def _table(
+    group: ComparisonGroup,
+    period: ReportingPeriod,
+    category: str,
+    known: list[ReportingPeriod],
+    spans: list[ReportingPeriod],
+    figures: _GroupFigures,
+    places: Decimal,
+) -> ComparisonTable:
+    # Only the chosen period shows intervals, tests and position ranges; earlier columns show
+    # their rates and averages.
+    columns = [figures.compare(column, known, uncertainty=column == period) for column in spans]
     current = columns[-1]
     members_by_column = [{row.csp for row in c.comparison.rows} for c in columns]
     csps = {csp.label: csp for csp in figures.csps.values()}
@@ -220,7 +256,7 @@ def comparison_table(
         previous_period=previous.label if previous else None,
         category=category,
     )
-    return ComparisonTable(group, category, current, columns, rows, narrative)
+    return ComparisonTable(group, category, current, columns, rows, narrative, places)
 
 
 def _trend_point(column: PeriodComparison) -> TrendPoint:
@@ -233,5 +269,10 @@ def _trend_point(column: PeriodComparison) -> TrendPoint:
     )
 
 
-def _member(csp: CSP, rate: Decimal | None) -> MemberRate:
-    return MemberRate(csp=csp.label, rate=rate, name=csp.name)
+def _member(csp: CSP, figure: tuple[Decimal, int | None, int | None] | None) -> MemberRate:
+    if figure is None:
+        return MemberRate(csp=csp.label, rate=None, name=csp.name)
+    rate, offences, population = figure
+    return MemberRate(
+        csp=csp.label, rate=rate, name=csp.name, offences=offences, population=population
+    )

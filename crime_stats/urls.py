@@ -1,9 +1,10 @@
 from django.urls import path
 
-from crime_stats.views import comparison, data
+from crime_stats.views import comparison, data, methods
 
 urlpatterns = [
     path("comparison/", comparison.comparison, name="comparison"),
+    path("methods/", methods.methods, name="methods"),
     path("data/", data.batch_list, name="data_batches"),
     path("data/upload/", data.upload, name="data_upload"),
     path("data/<int:pk>/", data.batch_detail, name="data_batch"),

@@ -45,7 +45,8 @@ def crime_section(query: QueryDict, state: dict[str, int]) -> SafeString:
     html = cache.get(key)
     if html is None:
         panel = crime_panel(query)
-        html = render_to_string("slp_portal/_dashboard_crime.html", {"panel": panel})
+        with panel.precision():
+            html = render_to_string("slp_portal/_dashboard_crime.html", {"panel": panel})
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from accounts.two_factor import demo_authenticator_give, requires_two_factor
 from actions.models import Action, ProgressUpdate
 from priorities.models import CrossCuttingTheme, FundingAllocation, Partner, Priority, WorkStream
+from slp_portal.demo_partnership import load_partnership_demo
 from slp_portal.seed import upsert
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo" / "demo.json"
@@ -54,6 +55,7 @@ def load_demo() -> Counter:
             )
     for stream_spec in spec["work_streams"]:
         _work_stream(stream_spec, priorities, users, counts)
+    load_partnership_demo(users, counts)
     return counts
 
 

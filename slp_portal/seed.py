@@ -26,6 +26,7 @@ from crime_stats.models import (
     ImportBatch,
     ReportingPeriod,
 )
+from partnership.models import Duty
 from priorities.models import CrossCuttingTheme, Partner, Plan, PlanVersion, Priority
 
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seed"
@@ -66,7 +67,19 @@ def load_seed() -> Counter:
     counts: Counter = Counter()
     _load_crime_stats(counts)
     _load_plan(counts)
+    _load_duties(counts)
     return counts
+
+
+def _load_duties(counts: Counter) -> None:
+    """Load the statutory duties register (fixtures/seed/duties.json, each with its legal
+    basis). The receiving body is set only when a duty is first created: an admin changes it
+    (PCC today; a mayor or policing board later) and a later load must not undo that."""
+    for spec in json.loads((SEED_DIR / "duties.json").read_text(encoding="utf-8")):
+        slug = spec.pop("slug")
+        if Duty.objects.filter(slug=slug).exists():
+            spec.pop("receiving_body", None)
+        upsert(Duty, counts, {"slug": slug}, spec)
 
 
 def _load_crime_stats(counts: Counter) -> None:

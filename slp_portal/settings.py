@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crime_stats",
     "priorities",
     "actions",
+    "partnership",
     "slp_portal",
 ]
 
@@ -60,6 +61,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages go out gzipped (the dashboard's HTML shrinks about eightfold). Django's middleware
+    # pads each response against BREACH, and CSRF tokens are masked per request; static files
+    # come precompressed from whitenoise above, which answers before this runs.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,14 +154,29 @@ if DEBUG:
     # Development serves from the source folders without needing collectstatic first.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
-# Each process keeps the dashboard's rendered sections (slp_portal/dashboard.py); their keys
-# change with the data, so no worker shows a stale section after a write.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# The dashboard's figures and rendered sections (slp_portal/dashboard.py) are cached; their
+# keys change with the data, so no worker shows a stale section after a write. With
+# SLP_REDIS_URL set, every worker and server shares one cache (Django's Redis backend), so the
+# first view after a write is computed once, not once per worker; without it each process
+# keeps its own.
+REDIS_URL = env_str("SLP_REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several portals (or a test run) may share one Redis: keys carry the database name.
+            "KEY_PREFIX": env_str("SLP_CACHE_PREFIX", "slp"),
+            "TIMEOUT": 600,
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -201,6 +221,9 @@ IMPORT_JOB_HEARTBEAT_SECONDS = 1
 # SQLite's 32,766 parameters.
 IMPORT_WRITE_CHUNK = env_int("SLP_IMPORT_WRITE_CHUNK", 2000)
 IMPORT_JOB_STALE_SECONDS = env_int("SLP_IMPORT_JOB_STALE_SECONDS", 120)
+
+# The board pack's PDF is printed by this Chromium (partnership/pdf.py); Debian's by default.
+SLP_CHROMIUM = env_str("SLP_CHROMIUM", "/usr/bin/chromium")
 
 # Security: production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.forms import SignInForm
-from slp_portal import plan_views, views
+from slp_portal import pack_views, plan_views, views
 
 admin.site.site_header = "SLP Portal administration"
 admin.site.site_title = "SLP Portal admin"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("board-pack/", views.board_pack, name="board-pack"),
+    path("board-pack/pdf/", pack_views.board_pack_pdf, name="board-pack-pdf"),
+    path("board/<int:pk>/issue/", pack_views.issue_pack, name="issue-pack"),
     path("priorities/", plan_views.priority_list, name="priority-list"),
     path("priorities/changes/", plan_views.priority_changes, name="priority-changes"),
     path(
@@ -39,6 +41,7 @@ urlpatterns = [
     path("", include("crime_stats.urls")),
     path("", include("priorities.urls")),
     path("", include("actions.urls")),
+    path("", include("partnership.urls")),
 ]
 
 # The portal's own error page; a database outage answers 503 (slp_portal.views.server_error).

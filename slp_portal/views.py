@@ -2,6 +2,7 @@
 the health check."""
 
 import sys
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -16,9 +17,11 @@ from actions.delivery import VersionDelivery, delivery_by_priority
 from actions.models import Action
 from actions.spend import funding_lines
 from crime_stats.models import ImportBatch
-from crime_stats.panel import crime_panel
+from crime_stats.panel import CrimePanel, crime_panel
 from crime_stats.query_string import NotFound
 from crime_stats.views.not_found import selection_not_found
+from partnership.duties import duties_due
+from partnership.packs import pack_header
 from priorities.models import PlanVersion, WorkStream
 from slp_portal.dashboard import crime_section, data_state, delivery_section
 
@@ -39,7 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "slp_portal/dashboard.html",
-        {"crime": crime, "delivery": delivery_section(request.user, state)},
+        {
+            "crime": crime,
+            "delivery": delivery_section(request.user, state),
+            "duties_due": duties_due(request.user, timezone.localdate()),
+        },
     )
 
 
@@ -49,12 +56,36 @@ PRINT_WIDTH = 680  # px: an A4 page's width inside 15 mm margins, so charts prin
 @require_GET
 def board_pack(request: HttpRequest) -> HttpResponse:
     """A printable pack for the board: crime headline and charts, delivery, attention, spend."""
+    rendered = render_board_pack(request)
+    if isinstance(rendered, HttpResponse):
+        return rendered
+    page, _ = rendered
+    return HttpResponse(page)
+
+
+def render_board_pack(
+    request: HttpRequest, *, meeting=None, extra: dict | None = None
+) -> tuple[str, dict] | HttpResponse:
+    """Return the rendered board pack and its context (or a 404 page for an unknown
+    selection). With a meeting, its top shows what changed since the meeting before it;
+    `extra` adds to the context (the PDF's `for_pdf`)."""
     try:
         panel = crime_panel(request.GET)
     except NotFound as problem:
         if request.GET:
             return selection_not_found(request, problem, page="board-pack")
         panel = None  # no figures loaded yet: the pack says so
+    # Every figure in the pack is written as the crime table writes it (one or two places).
+    with panel.precision() if panel else nullcontext():
+        context = _pack(request, panel) | pack_header(request.user, timezone.localdate(), meeting)
+        context |= extra or {}
+        return loader.render_to_string(
+            "slp_portal/board_pack.html", context, request=request
+        ), context
+
+
+def _pack(request: HttpRequest, panel: CrimePanel | None) -> dict:
+    """Return the board pack's context."""
     version = PlanVersion.objects.select_related("plan").order_by("-starts_on").first()
     today = timezone.localdate()
     delivery = version and VersionDelivery(
@@ -65,6 +96,8 @@ def board_pack(request: HttpRequest) -> HttpResponse:
         context |= {
             "bar_chart": _for_print(panel.bar_chart),
             "trend_chart": _for_print(panel.trend_chart),
+            "funnel_chart": _for_print(panel.funnel_chart),
+            "spc_chart": _for_print(panel.spc_chart),
             "sources": ImportBatch.objects.for_figures(
                 period=panel.selection.period, category=panel.selection.category
             ).select_related("uploaded_by"),
@@ -78,7 +111,7 @@ def board_pack(request: HttpRequest) -> HttpResponse:
             .order_by("work_stream__priority__letter", "due_date", "title"),
             "funding": _funding_by_work_stream(actions),
         }
-    return render(request, "slp_portal/board_pack.html", context)
+    return context
 
 
 def _for_print(figure: dict | None) -> dict | None:

@@ -12,7 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, ProgressUpdate
 from crime_stats.models import CrimeFigure, ImportBatch
+from partnership.models import DutyOccurrence, OutcomeIndicator
 from priorities.models import FundingAllocation, Priority, WorkStream
+from tests.partnership.helpers import board_meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +51,8 @@ READER = {"admin": 200, "chair": 200, "lead": 200, "other_lead": 404, "owner": 2
 TWO_FACTOR = {"admin": 200, "chair": 302, "lead": 200, "other_lead": 200, "owner": 302}
 ADMIN_ONLY = {"admin": 200, "chair": 403, "lead": 403, "other_lead": 403, "owner": 403}
 CREATOR = {"admin": 200, "chair": 403, "lead": 200, "other_lead": 200, "owner": 403}
+D_LEAD = {"admin": 200, "chair": 403, "lead": 403, "other_lead": 200, "owner": 403}
+BOARD = {"admin": 200, "chair": 200, "lead": 403, "other_lead": 403, "owner": 403}
 
 # The URL name, its arguments (built from the demo data) and each role's statuses.
 MATRIX = {
@@ -63,6 +67,7 @@ MATRIX = {
     ),
     "logout": ({}, signed_in(405, 302)),
     "comparison": ({}, signed_in(200, 405)),
+    "methods": ({}, signed_in(200, 405)),
     "accessibility": ({}, row(200, 405)),
     "admin-login": ({}, row(302, 302)),  # to the portal's own sign-in, which the 2FA guards
     # Test clients are already past the second factor, so the code step sends them on; leads
@@ -96,6 +101,29 @@ MATRIX = {
     "actions:update": ({"pk": "action"}, signed_in(REPORTER, REPORTER)),
     "priorities:work_stream_create": ({"priority_pk": "priority"}, signed_in(EDITOR, EDITOR)),
     "priorities:work_stream_edit": ({"pk": "work_stream"}, signed_in(EDITOR, EDITOR)),
+    # Board meetings: everyone signed in reads them (delivery changes scoped to what they may
+    # read); Admin and Chair add meetings and issue packs, and only they open issued packs.
+    "partnership:meetings": ({}, signed_in(200, BOARD)),
+    "partnership:compare": ({}, signed_in(200, 405)),
+    "partnership:meeting": ({"pk": "meeting"}, signed_in(200, 405)),
+    "partnership:meeting_changes": ({"pk": "meeting"}, signed_in(200, 405)),
+    "partnership:issued_pack": ({"pk": "issued_meeting"}, signed_in(BOARD, 405)),
+    "partnership:issued_pack_pdf": ({"pk": "issued_meeting"}, signed_in(BOARD, 405)),
+    "issue-pack": ({"pk": "meeting"}, signed_in(405, {**BOARD, "admin": 302, "chair": 302})),
+    "board-pack-pdf": ({}, signed_in(200, 405)),
+    # Duties: everyone signed in reads the register (death reviews only Admin and Chair:
+    # tests/partnership/test_duties.py); an Admin or the occurrence's owner (here the lead)
+    # records progress; an empty POST answers with the form's errors.
+    "partnership:duties": ({}, signed_in(200, 405)),
+    "partnership:duty_occurrence": (
+        {"pk": "occurrence"},
+        signed_in(200, {**BOARD, "chair": 403, "lead": 200}),
+    ),
+    "partnership:duty_evidence": ({"pk": "occurrence"}, signed_in(200, 405)),
+    # Outcomes are open like the priorities page (actions on it scoped to the reader); only
+    # the priority's lead (priority d's: lead2) or an Admin enters a local indicator's value.
+    "partnership:priority_outcomes": ({"pk": "priority"}, signed_in(200, 405)),
+    "partnership:indicator_record": ({"pk": "indicator"}, signed_in(D_LEAD, D_LEAD)),
 }
 
 
@@ -123,7 +151,14 @@ def test_every_url_has_a_row():
 
 def _objects() -> dict[str, int]:
     action = Action.objects.get(title="Weapons amnesty bins")
+    meetings = board_meetings(User.objects.get(username="chair"))
+    occurrence = DutyOccurrence.objects.get(duty__slug="svd-review")
+    occurrence.evidence_name, occurrence.evidence_file = "review.pdf", b"%PDF-1.7 review"
+    occurrence.save()
     return {
+        **meetings,
+        "occurrence": occurrence.pk,
+        "indicator": OutcomeIndicator.objects.get(source="local", priority__letter="d").pk,
         "action": action.pk,
         "work_stream": action.work_stream_id,
         "priority": Priority.objects.get(version__slug="refresh-2019-20", letter="a").pk,
@@ -134,6 +169,12 @@ def _objects() -> dict[str, int]:
 def _counts() -> tuple[int, ...]:
     models = (Action, ProgressUpdate, WorkStream, FundingAllocation, CrimeFigure, ImportBatch)
     return tuple(m.objects.count() for m in models)
+
+
+@pytest.fixture(autouse=True)
+def _no_chromium(monkeypatch):
+    """The matrix checks who may download a PDF, not the printing (tests/partnership prints)."""
+    monkeypatch.setattr("partnership.pdf.html_to_pdf", lambda page: b"%PDF-1.7 matrix")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from crime_stats.comparison_export import comparison_json, comparison_sheet
-from crime_stats.panel import crime_panel
+from crime_stats.national import FUNNEL_METHODS
+from crime_stats.panel import CrimePanel, crime_panel
 from crime_stats.query_string import UNKNOWN_FORMAT, NotFound
 from crime_stats.selectors import TableRow
 from crime_stats.views.not_found import selection_not_found
@@ -32,9 +33,23 @@ def comparison(request: HttpRequest) -> HttpResponse:
         panel = crime_panel(request.GET)
     except NotFound as problem:
         return selection_not_found(request, problem, page="comparison", as_json=output == "json")
+    # Every figure the answer writes is written as the table writes it (one or two places).
+    with panel.precision():
+        return _answer(request, panel, output)
+
+
+def _answer(request: HttpRequest, panel: CrimePanel, output: str) -> HttpResponse:
     selection, table = panel.selection, panel.table
     if output == "json":
-        return JsonResponse(comparison_json(table, selection.periods))
+        return JsonResponse(
+            comparison_json(
+                table,
+                selection.periods,
+                narrative=panel.narrative,
+                national=panel.national,
+                spc=panel.spc,
+            )
+        )
     filename = f"msg-comparison-{selection.period.slug}"
     if output in ("csv", "xlsx"):
         header, rows = comparison_sheet(table)
@@ -53,6 +68,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "headers": _sort_headers(request, sort),
             "downloads": {f: _with(request, format=f) for f in ("csv", "xlsx", "json")},
+            "funnel_links": {m: _with(request, funnel=m) for m in FUNNEL_METHODS},
         },
     )
 

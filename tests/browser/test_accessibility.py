@@ -13,7 +13,7 @@ from tests.browser.conftest import assert_accessible
 pytestmark = pytest.mark.browser
 
 # Every page each role can open today (the two-factor steps are checked in their own test).
-COMMON = ["/", "/accessibility/"]
+COMMON = ["/", "/accessibility/", "/methods/", "/board/", "/duties/"]
 PAGES_BY_ROLE = {
     "admin": [*COMMON, "/admin/", "/accounts/two-factor/recovery-codes/"],
     "chair": COMMON,

@@ -73,3 +73,39 @@ def test_pages_reached_from_a_list_have_no_wcag_violations(signed_in_page):
     upload_figures(admin, "bad.csv", b"CSP,April-December 2019\nAtlantis,1\nLeicester,lots\n")
     assert admin.locator("table.import-problems").is_visible()
     assert_accessible(admin)
+
+
+def test_partnership_pages_have_no_wcag_violations(signed_in_page):
+    from partnership.models import BoardMeeting, DutyOccurrence, OutcomeIndicator
+    from priorities.models import Priority
+    from tests.partnership.helpers import board_meetings
+
+    chair_user = BoardMeeting._meta.get_field("created_by").related_model.objects.get(
+        username="chair"
+    )
+    meetings = board_meetings(chair_user)
+    priority = Priority.objects.get(version__slug="refresh-2019-20", letter="a")
+    chair = signed_in_page("chair")
+    for path in (
+        f"/board/{meetings['meeting']}/",
+        f"/board/{meetings['meeting']}/changes/",
+        f"/board/{meetings['issued_meeting']}/pack/",
+        "/board/changes/?first=2019-04-01&last=2020-03-31",
+        "/board/changes/?first=2020-03-31&last=2019-04-01",  # the error, as shown
+        f"/priorities/{priority.pk}/outcomes/",
+        f"/duties/{DutyOccurrence.objects.get(duty__slug='dhr-dardr').pk}/",
+    ):
+        assert chair.goto(path).status == 200, path
+        assert_accessible(chair)
+    lead = signed_in_page("lead2")
+    indicator = OutcomeIndicator.objects.get(source="local")
+    for path in (f"/indicators/{indicator.pk}/record/", "/duties/"):
+        assert lead.goto(path).status == 200, path
+        assert_accessible(lead)
+    # The form as shown with an error.
+    lead.goto(f"/indicators/{indicator.pk}/record/")
+    lead.locator("#id_quarter_ends_on").fill("2020-03-15")
+    lead.locator("#id_value").fill("1")
+    lead.get_by_role("button", name="Save the value").click()
+    assert "Give the last day of a quarter" in lead.get_by_role("main").inner_text()
+    assert_accessible(lead)

@@ -217,7 +217,64 @@ def test_a_csp_that_joined_keeps_its_own_change_but_not_the_previous_average():
     rows = by_name(comparison)
     assert rows["X - C"].change == Decimal("3")
     assert comparison.previous_msg_average == Decimal("15")
-    assert comparison.msg_average_change == Decimal("7.5")
+    assert comparison.msg_average == Decimal("22.5")
+    # Only A was a member with a figure in both periods: the average's change is A's.
+    assert comparison.msg_average_change == Decimal("2")
+    assert comparison.matched_count == 1 and comparison.change_is_like_for_like
+
+
+def test_the_average_change_leaves_out_a_member_missing_in_one_period():
+    # Audit: with B missing now, the old change compared an average of 3 with one of 2.
+    before = [
+        MemberRate("X - A", Decimal("10")),
+        MemberRate("X - B", Decimal("40")),
+        MemberRate("X - C", Decimal("20")),
+    ]
+    now = [
+        MemberRate("X - A", Decimal("11")),
+        MemberRate("X - B", None),
+        MemberRate("X - C", Decimal("21")),
+    ]
+    comparison = compare(focus="X - A", members=now, previous=before)
+    assert comparison.msg_average == Decimal("16")
+    assert comparison.previous_msg_average == Decimal("70") / 3
+    assert comparison.matched_previous_average == Decimal("15")
+    assert comparison.matched_average == Decimal("16")
+    assert comparison.msg_average_change == Decimal("1")
+    assert comparison.msg_average_change_pct.quantize(Decimal("0.001")) == Decimal("6.667")
+    assert comparison.matched_count == 2 and comparison.change_is_like_for_like
+
+
+def test_the_average_change_is_the_plain_one_when_every_member_has_both_figures():
+    before = [MemberRate("X - A", Decimal("10")), MemberRate("X - B", Decimal("20"))]
+    now = [MemberRate("X - A", Decimal("12")), MemberRate("X - B", Decimal("22"))]
+    comparison = compare(focus="X - A", members=now, previous=before)
+    assert comparison.msg_average_change == Decimal("2")
+    assert not comparison.change_is_like_for_like
+
+
+def test_rates_that_show_the_same_but_rank_apart_are_shown_to_two_decimals():
+    # Audit: 92.540 and 92.450 both show as 92.5 but hold 1st and 2nd.
+    members = [
+        MemberRate("X - A", Decimal("92.540")),
+        MemberRate("X - B", Decimal("92.450")),
+        MemberRate("X - C", Decimal("92.500")),
+        MemberRate("X - D", Decimal("80.000")),
+    ]
+    rows = by_name(compare(focus="X - A", members=members))
+    assert [rows[c].shown_rate for c in ("X - A", "X - C", "X - B", "X - D")] == [
+        "92.54",
+        "92.50",
+        "92.45",
+        "80.0",
+    ]
+
+
+def test_a_true_tie_keeps_one_decimal():
+    members = [MemberRate("X - A", Decimal("92.5")), MemberRate("X - B", Decimal("92.5"))]
+    comparison = compare(focus="X - A", members=members)
+    assert {row.shown_rate for row in comparison.rows} == {"92.5"}
+    assert not comparison.shows_finer_rates
 
 
 def test_empty_inputs_give_no_average():

@@ -25,7 +25,7 @@ def test_json_has_exactly_the_designed_shape_with_the_defaults(client_for, chair
     document = client_for(chair).get(URL, {"format": "json"}).json()
     assert set(document) == {
         "group", "period", "category", "msg_average", "std_dev", "rows", "focus", "narrative",
-        "periods",
+        "periods", "msg_average_change", "national", "spc",
     }  # fmt: skip
     assert document["group"] == {
         "name": "Leicester Most Similar Group",
@@ -41,13 +41,24 @@ def test_json_has_exactly_the_designed_shape_with_the_defaults(client_for, chair
         {"slug": "apr-dec-2018", "label": "April–December 2018"},
     ]
     assert len(document["rows"]) == 15
+    # The plan's table gives rates without counts: no interval, test or range can be given.
+    no_uncertainty = {
+        "offences": None, "population": None, "ci_lower": None, "ci_upper": None,
+        "change_p_value": None, "change_verdict": None, "position_low": None,
+        "position_high": None,
+    }  # fmt: skip
     assert document["rows"][0] == {
         "csp": "Lancashire - Blackpool", "rate": 167.7, "position": 1, "joint": False,
-        "change": 49.8, "change_pct": 42.239, "band": "above",
+        "change": 49.8, "change_pct": 42.239, "band": "above", **no_uncertainty,
     }  # fmt: skip
     assert document["focus"] == {
         "csp": "Leicestershire - Leicester", "rate": 92.5, "position": 10, "joint": True,
         "change": 7.9, "change_pct": 9.338, "band": "in line", "previous_position": 11,
+        **no_uncertainty,
+    }  # fmt: skip
+    assert document["national"] is None and document["spc"] is None
+    assert document["msg_average_change"] == {
+        "change": 10.113, "change_pct": 11.07, "members_in_both_periods": 15,
     }  # fmt: skip
     assert {row["band"] for row in document["rows"]} == {"above", "below", "in line"}
     assert document["narrative"][1].startswith("Leicester was joint 10th of 15 (with Stoke")
@@ -116,22 +127,18 @@ def test_csv_download_holds_the_table(client_for, chair):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == [
         "CSP", "April–December 2016", "April–December 2017", "April–December 2018",
-        "Position", "Joint", "Change", "Change %", "Band",
+        "Offences", "Population", "95% CI lower", "95% CI upper", "Position", "Joint",
+        "Position could be from", "Position could be to", "Change", "Change %",
+        "Change p-value", "Real change?", "Band",
     ]  # fmt: skip
     leicester = next(row for row in rows if row[0] == "Leicestershire - Leicester")
-    assert leicester == ["Leicestershire - Leicester", "70.700", "84.600", "92.500", "10",
-                         "joint", "7.900", "9.338", "in line"]  # fmt: skip
+    assert leicester == ["Leicestershire - Leicester", "70.700", "84.600", "92.500", "", "",
+                         "no count: no interval", "", "10", "joint", "", "", "7.900", "9.338",
+                         "", "not tested", "in line"]  # fmt: skip
     assert rows[-2] == [
-        "MSG average",
-        "75.733",
-        "91.360",
-        "101.473",
-        "",
-        "",
-        "10.113",
-        "11.070",
-        "",
-    ]
+        "MSG average", "75.733", "91.360", "101.473", "", "", "", "", "", "", "", "",
+        "10.113", "11.070", "", "not tested", "",
+    ]  # fmt: skip
     assert rows[-1][0] == "Standard deviation (population)"
     assert len(rows) == 1 + 15 + 2
 
@@ -143,15 +150,9 @@ def test_xlsx_download_holds_numbers(client_for, chair):
     assert values[0][:3] == ["CSP", "April–December 2016", "April–December 2017"]
     leicester = next(row for row in values if row[0] == "Leicestershire - Leicester")
     assert leicester == [
-        "Leicestershire - Leicester",
-        70.7,
-        84.6,
-        11,
-        None,
-        13.9,
-        19.661,
-        "in line",
-    ]
+        "Leicestershire - Leicester", 70.7, 84.6, None, None, "no count: no interval", None,
+        11, None, None, None, 13.9, 19.661, None, "not tested", "in line",
+    ]  # fmt: skip
     assert values[-2][:3] == ["MSG average", 75.733, 91.36]
 
 
@@ -162,7 +163,9 @@ def test_a_missing_member_figure_is_flagged_and_left_out(client_for, chair):
     blackpool = document["rows"][-1]
     assert blackpool == {
         "csp": "Lancashire - Blackpool", "rate": None, "position": None, "joint": False,
-        "change": None, "change_pct": None, "band": None,
+        "change": None, "change_pct": None, "band": None, "offences": None,
+        "population": None, "ci_lower": None, "ci_upper": None, "change_p_value": None,
+        "change_verdict": None, "position_low": None, "position_high": None,
     }  # fmt: skip
     assert document["msg_average"] == round(float((Decimal("1522.1") - Decimal("167.7")) / 14), 3)
     assert document["focus"]["position"] == 9
@@ -191,7 +194,7 @@ def test_query_count_stays_constant_as_the_group_grows(client_for, chair):
             CrimeFigure.objects.create(csp=csp, period=period, rate=Decimal(50 + number))
     after = _page_queries(client)
     assert after == before
-    assert after <= 10
+    assert after <= 12  # 10, plus one each for the national context and the quarterly chart
     assert len(client.get(URL).context["rows"]) == 45
 
 

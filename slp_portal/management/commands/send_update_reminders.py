@@ -1,4 +1,6 @@
-"""Email each owner and lead a digest of their overdue and soon-due actions (cron-friendly)."""
+"""Email each owner and lead a digest of their overdue and soon-due actions, and each duty
+owner their duties falling due or overdue (cron-friendly). It lives on the top floor because it
+sends for two apps: actions and partnership."""
 
 from __future__ import annotations
 
@@ -8,12 +10,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from actions.reminders import send_reminders
+from partnership.reminders import send_duty_reminders
 
 
 class Command(BaseCommand):
     help = (
         "Email each action owner and strategic lead a digest of their overdue and soon-due "
-        "actions, once per review period however often it runs; prints what it sent."
+        "actions, and each duty owner their duties due within 30 days or overdue, once each "
+        "however often it runs; prints what it sent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -45,5 +49,16 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"{verb} {len(sent)} reminder email{'s' if len(sent) != 1 else ''} "
+            f"for {today:%-d %b %Y}."
+        )
+        duties = send_duty_reminders(today, dry_run=dry_run)
+        for occurrence, overdue in duties:
+            state = "overdue" if overdue else "due"
+            self.stdout.write(
+                f"{verb} to {occurrence.owner.username}: {occurrence.duty.title} "
+                f"({occurrence.label}) {state} {occurrence.due_on:%-d %b %Y}"
+            )
+        self.stdout.write(
+            f"{verb} {len(duties)} duty reminder{'s' if len(duties) != 1 else ''} "
             f"for {today:%-d %b %Y}."
         )
