@@ -70,6 +70,11 @@ def _preview(batch: ImportBatch) -> dict:
     return upload.preview if upload else {}
 
 
+def _confirm_form(preview: dict, data=None) -> ConfirmForm:
+    """Return the confirm form for a preview: it asks for what the preview found."""
+    return ConfirmForm(data, unknown_csps=len(preview.get("unknown_csps", [])))
+
+
 def _job_context(batch: ImportBatch) -> dict:
     """Return the batch's latest job and what the page says about it."""
     job = batch.jobs.select_related("requested_by").first()
@@ -85,7 +90,7 @@ def _job_context(batch: ImportBatch) -> dict:
 def _batch_page(request: HttpRequest, batch: ImportBatch, form=None, status: int = 200):
     preview = _preview(batch)
     jobs = _job_context(batch)
-    form = form or ConfirmForm(unknown_csps=len(preview.get("unknown_csps", [])))
+    form = form or _confirm_form(preview)
     context = {"batch": batch, "preview": preview, "form": form, **jobs}
     context.update(
         _confirmable(batch, preview, busy=jobs["job"] is not None and jobs["job"].is_active)
@@ -149,7 +154,7 @@ def _start(request: HttpRequest, batch: ImportBatch, kind: str, **arguments) -> 
 def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_admin(request, pk)
     preview = _preview(batch)
-    form = ConfirmForm(request.POST, unknown_csps=len(preview.get("unknown_csps", [])))
+    form = _confirm_form(preview, request.POST)
     if not form.is_valid():
         return _batch_page(request, batch, form=form, status=400)
     refusal = confirm_refusal(batch)
