@@ -107,6 +107,8 @@ def job_cancel(*, batch: ImportBatch) -> str:
         )
     message = CANCELLED_BEFORE_START if job.state == ImportJob.State.QUEUED else CANCELLED_STOPPED
     if not_running.update(state=ImportJob.State.CANCELLED, finished_at=now, message=message):
+        if job.state == ImportJob.State.RUNNING:
+            _retire_task_result(job.task_id)
         if job.kind == ImportJob.Kind.CHECK:
             cancel_check(batch=batch)
         return message
