@@ -191,10 +191,16 @@ ACCESSIBILITY_CONTACT_EMAIL = env_str("SLP_ACCESSIBILITY_CONTACT_EMAIL")
 
 # Uploads of crime figures (crime_stats.importers) refuse anything larger than this.
 IMPORT_MAX_UPLOAD_BYTES = env_int("SLP_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
-# XLSX and ODS files are zip archives: refuse one that unpacks to more than this, or holds
-# more parts than this, before anything is decompressed (zip bombs).
-IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("SLP_IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
+# XLSX and ODS files are zip archives: refuse one that unpacks (declared, then counted as it
+# really decompresses) to more than this, whose parts unpack to more than the ratio times their
+# packed size, or that holds more parts than this (zip bombs). The Home Office national ODS is
+# about 50 MB packed and 1.0-1.4 GB of XML.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("SLP_IMPORT_MAX_UNCOMPRESSED_BYTES", 2048 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("SLP_IMPORT_MAX_COMPRESSION_RATIO", 200)
 IMPORT_MAX_ARCHIVE_MEMBERS = env_int("SLP_IMPORT_MAX_ARCHIVE_MEMBERS", 1000)
+# What one file may expand to as it is read (the national file: about 1,000,000 rows x 9 cells).
+IMPORT_MAX_ROWS = env_int("SLP_IMPORT_MAX_ROWS", 2_000_000)
+IMPORT_MAX_CELLS = env_int("SLP_IMPORT_MAX_CELLS", 25_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Checking, confirming and undoing an import run in a worker, not in the web request (a national

@@ -23,7 +23,14 @@ from crime_stats.importers.periods import (
 )
 from crime_stats.importers.problems import Problem
 from crime_stats.importers.readers import Sheet
-from crime_stats.importers.records import Figure, ImportOptions, ParsedFile, rate_from
+from crime_stats.importers.records import (
+    Figure,
+    ImportOptions,
+    ParsedFile,
+    quote,
+    rate_from,
+    uk_counts,
+)
 from crime_stats.models import ALL_CRIME
 from crime_stats.names import normalise_name
 from lib.financial_year import (
@@ -85,14 +92,14 @@ def _read_chunk(
         }
     )
     count_column = header[columns["Offences"]]
-    counts = pd.to_numeric(frame["count_text"].str.replace(",", "", regex=False), errors="coerce")
-    bad_count = counts.isna() | (counts != counts.round())
+    counts = uk_counts(frame["count_text"])  # `1,234` yes; `1,23`, `12,34`, `1.5` no
+    bad_count = counts.isna()
     for text, rows in frame.loc[bad_count].groupby("count_text", sort=False)["row"]:
         parsed.add_problems(
             _row_problems(
                 rows,
                 count_column,
-                f"{text!r} is not a whole number: give the number "
+                f"{quote(text)} is not a whole number: give the number "
                 "of offences as a whole number such as 12",
                 sheet.name,
             ),

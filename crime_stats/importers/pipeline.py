@@ -7,7 +7,11 @@ of it in one transaction. Nothing is written while any problem remains.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
+
+import pandas as pd
 
 from crime_stats.importers.columns import map_columns, missing_column
 from crime_stats.importers.csp_matcher import CSPMatcher
@@ -20,6 +24,7 @@ from crime_stats.importers.layouts import (
     undetectable,
     whole_table,
 )
+from crime_stats.importers.notes import is_not_data, parse_notes, sheet_lines
 from crime_stats.importers.ons import POPULATION_SHEET, parse_ons
 from crime_stats.importers.periods import (
     PeriodError,
@@ -28,7 +33,7 @@ from crime_stats.importers.periods import (
 )
 from crime_stats.importers.problems import Problem
 from crime_stats.importers.progress import NO_PROGRESS, Progress, track_rows
-from crime_stats.importers.readers import UnreadableFile, read_sheets
+from crime_stats.importers.readers import Sheet, UnreadableFile, read_sheets
 from crime_stats.importers.records import (
     Figure,
     ImportOptions,
@@ -53,11 +58,12 @@ def read_population(
     year. Rows for places that are not CSPs in the portal are ignored (a national table lists
     them all); their number is returned third.
     """
+    reading = ParsedFile(format="")
     try:
-        sheets = read_sheets(content, POPULATION_SHEET, file_name=file_name)
-    except UnreadableFile as error:
-        return {}, [Problem(None, "", str(error), POPULATION_SHEET)], 0
-    sheet = sheets[0]
+        sheet = next(_data_sheets(read_sheets(content, POPULATION_SHEET, file_name), reading))
+    except (UnreadableFile, StopIteration) as error:
+        message = str(error) or "The population file holds no table: give one with a header row."
+        return {}, [Problem(None, "", message, POPULATION_SHEET)], 0
     columns, problems = map_columns(sheet.header)
     if "CSP" not in columns and "ONS code" not in columns:
         problems.append(missing_column("CSP", "the population table names each row's CSP."))
@@ -120,7 +126,74 @@ def read_population(
             continue
         populations[key] = population
         first_row.setdefault(key, number)
+    problems += [Problem(p.row, p.column, p.message, POPULATION_SHEET) for p in reading.problems]
     return populations, problems, ignored
+
+
+def _problem(error: UnreadableFile, sheet: str) -> Problem:
+    if error.row is not None:
+        return Problem(error.row, "", str(error), error.sheet or sheet)
+    return Problem(None, "", str(error))
+
+
+def _reported(sheets: Iterator[Sheet], parsed: ParsedFile) -> Iterator[Sheet]:
+    """Yield the sheets; a reading problem met on the way ends the stream as a Problem.
+
+    The reader streams, so a cap reached in the third sheet or a CSV quote never closed is met
+    while the layouts read the chunks: it becomes one problem (the file is then not loaded)
+    instead of an exception, and no further sheet is read.
+    """
+    broken = False
+
+    def chunks(sheet: Sheet, source: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        nonlocal broken
+        try:
+            yield from source
+        except UnreadableFile as error:
+            broken = True
+            parsed.problems.append(_problem(error, sheet.name))
+
+    try:
+        for sheet in sheets:
+            sheet.chunks = chunks(sheet, sheet.chunks)
+            yield sheet
+            if broken:
+                return
+    except UnreadableFile as error:
+        parsed.problems.append(_problem(error, ""))
+
+
+def _counted(sheets: Iterator[Sheet], progress: Progress) -> Iterator[Sheet]:
+    """Yield each sheet with its chunks of rows counted on `progress` (which may stop them)."""
+    for sheet in sheets:
+        sheet.chunks = track_rows(sheet.chunks, progress)
+        yield sheet
+
+
+def _data_sheets(sheets: Iterator[Sheet], parsed: ParsedFile) -> Iterator[Sheet]:
+    """Yield the tables of figures; note the sheets that are not (Notes, Cover, Contents).
+
+    A sheet is data when its header row fits a layout, or when it does not look like notes
+    (see `is_not_data`): then the layout reports what its header lacks.
+    """
+    for sheet in _reported(sheets, parsed):
+        if detect_layout(sheet.header) is not None or not is_not_data(sheet):
+            yield sheet
+            continue
+        parsed.not_data_sheets.append(sheet.name)
+        notes = parse_notes(sheet.name, sheet_lines(sheet))
+        if notes is not None and parsed.publication_notes is None:
+            parsed.publication_notes = notes
+
+
+def _no_table(parsed: ParsedFile) -> Problem:
+    names = ", ".join(parsed.not_data_sheets) or "none"
+    return Problem(
+        None,
+        "",
+        f"the file has no table of figures: its sheets ({names}) hold notes or titles, not a "
+        "header row of columns. Load the file with the figures",
+    )
 
 
 def parse_file(
@@ -145,16 +218,22 @@ def parse_file(
         return parsed
     parsed.span = span
     try:
-        sheets = read_sheets(content, file_name=file_name)
+        data = _data_sheets(read_sheets(content, file_name=file_name), parsed)
+        first = next(data, None)
     except UnreadableFile as error:
         parsed.problems.append(Problem(None, "", str(error)))
         return parsed
-    for sheet in sheets:
-        sheet.chunks = track_rows(sheet.chunks, progress)
-    layout = options.format or detect_layout(sheets[0].header)
-    if layout is None:
-        parsed.problems.append(undetectable(sheets[0].header))
+    if first is None:
+        if not parsed.problems:
+            parsed.problems.append(_no_table(parsed))
+        parsed.finish_problems()
         return parsed
+    layout = options.format or detect_layout(first.header)
+    if layout is None:
+        parsed.problems.append(undetectable(first.header))
+        parsed.finish_problems()
+        return parsed
+    sheets = _counted(chain([first], data), progress)
     parsed.format = layout
     matcher = CSPMatcher()
     if layout == ONS:
@@ -180,6 +259,12 @@ def parse_file(
                 "the file has a header row but no data rows: add the figures below the header",
             )
         )
+    if parsed.not_data_sheets:
+        parsed.notes.append(
+            f"Not data: sheets {', '.join(repr(name) for name in parsed.not_data_sheets)} "
+            "hold notes or titles, not tables of figures, and were read for their notes only."
+        )
+    parsed.finish_problems()
     return parsed
 
 

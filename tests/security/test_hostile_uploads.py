@@ -44,6 +44,37 @@ def _zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
+def _expanding_ods() -> bytes:
+    """2 KB that claims 100,000 rows of 100 filled columns (issue 11 item 2)."""
+    from tests.crime_stats.publication_files import MIMETYPE, OFFICE
+
+    cell = (
+        '<table:table-cell table:number-columns-repeated="100" office:value-type="float" '
+        'office:value="1"><text:p>1</text:p></table:table-cell>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr(
+            "content.xml",
+            f"<office:document-content {OFFICE}><office:body><office:spreadsheet>"
+            '<table:table table:name="Sheet1"><table:table-row table:number-rows-repeated='
+            f'"100000">{cell}</table:table-row></table:table></office:spreadsheet></office:body>'
+            "</office:document-content>",
+        )
+    return buffer.getvalue()
+
+
+def _xfd_xlsx() -> bytes:
+    """16 KB with a cell at XFD1048576: a dense sheet of 17 billion cells to a naive reader."""
+    book = Workbook()
+    book.active["A1"] = "CSP"
+    book.active["XFD1048576"] = 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
 # (file name, content, the words the error must say)
 HOSTILE_FILES = [
@@ -62,6 +93,9 @@ HOSTILE_FILES = [
         b"PK\x03\x04 not really a zip",
         "looks like a spreadsheet archive but is damaged",
     ),
+    ("expanding.ods", _expanding_ods(), "row 1 is repeated 100,000 times"),
+    ("xfd.xlsx", _xfd_xlsx(), "has a cell in column 16,384; at most 1,000 columns"),
+    ("unclosed.csv", GOOD_CSV + b'Leicester,"2019/20,5\n', "this row opens a quoted cell"),
     (
         "figures.csv",
         b'CSP,Period,Rate\n=HYPERLINK("http://evil.example"),April-December 2018,95\n',
@@ -80,6 +114,9 @@ IDS = [
     "huge-line",
     "10000-columns",
     "broken-zip",
+    "expanding-ods",
+    "xfd-xlsx",
+    "unclosed-quote",
     "formula-csp",
 ]
 
