@@ -156,6 +156,19 @@ def focus_spc(
         .order_by("period__start")
     )
     quarters = [(f.period, f.rate) for f in figures if is_quarter(f.period)]
+    return spc_of(csp.label, category, quarters, shown_as=shown_as)
+
+
+def spc_of(
+    name: str,
+    category: str,
+    quarters: list[tuple[ReportingPeriod, Decimal]],
+    *,
+    shown_as: dict[int, str] | None = None,
+) -> Spc | None:
+    """Return the XmR chart of `quarters` ((period, value), oldest first), or None with fewer
+    than seven. A period needs only `pk`, `label`, `start` and `end`, so an outcome indicator's
+    quarterly values (partnership.outcomes) are judged by exactly these rules and words."""
     if len(quarters) < MIN_POINTS:
         return None
     from crime_stats import statistics  # scipy's import is paid only where it is used
@@ -175,7 +188,7 @@ def focus_spc(
         for i, (period, rate) in enumerate(quarters)
     ]
     return Spc(
-        csp=csp.label,
+        csp=name,
         category=category,
         points=points,
         mean=decimal(chart.mean),

@@ -24,6 +24,16 @@ FLAG_COLOUR = "#c05600"  # special-cause points: dark orange squares, named in w
 LIMIT_COLOUR = "#495057"
 
 
+def special_cause_markers(flagged: list[bool], colour: str, size: int = 8) -> dict:
+    """Return the markers of an XmR chart's points: a point a special-cause rule flags is a
+    larger dark orange square (and is named in words beside the chart), the others circles."""
+    return {
+        "color": [FLAG_COLOUR if flag else colour for flag in flagged],
+        "symbol": ["square" if flag else "circle" for flag in flagged],
+        "size": [11 if flag else size for flag in flagged],
+    }
+
+
 def funnel_method(funnel: Funnel) -> str:
     """Return the subtitle stating how the funnel's limits were drawn."""
     if funnel.adjusted:
@@ -144,11 +154,7 @@ def spc_chart(spc: Spc, *, title: str) -> dict:
             mode="lines+markers",
             name=plain(spc.csp),
             line={"color": MEMBER_COLOUR, "width": 2},
-            marker={
-                "color": [FLAG_COLOUR if p.flags else FOCUS_COLOUR for p in spc.points],
-                "symbol": ["square" if p.flags else "circle" for p in spc.points],
-                "size": [11 if p.flags else 8 for p in spc.points],
-            },
+            marker=special_cause_markers([bool(p.flags) for p in spc.points], FOCUS_COLOUR),
             customdata=[
                 p.text + (f" — {'; '.join(p.flags)}" if p.flags else "") for p in spc.points
             ],

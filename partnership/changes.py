@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.roles import AnyUser, is_admin
 from actions.models import Action, ProgressUpdate, RagStatus, readable_priorities
+from actions.templatetags.money import gbp
 from crime_stats.comparison import MemberRate, compare
 from crime_stats.models import (
     ComparisonGroup,
@@ -422,7 +423,7 @@ def _spend(start, end, user) -> list[Change]:
                 when=end - datetime.timedelta(microseconds=1),
                 kind=Kind.SPEND,
                 title=f"Priority {letter} ({version_name})",
-                detail=f"£{logged:,.2f} logged",
+                detail=f"{gbp(logged)} logged",
                 who="",
                 url=f"{reverse('actions:tracker')}?version={version_id}&priority={priority_id}",
             )

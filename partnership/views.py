@@ -25,7 +25,7 @@ from partnership.models import (
     IssuedPack,
     OutcomeIndicator,
 )
-from partnership.outcomes import SPC_MINIMUM, indicator_chart, indicator_trends
+from partnership.outcomes import LOCAL_NO_COUNT, SPC_MINIMUM, indicator_chart, indicator_trends
 from partnership.packs import changes_since_issue, meeting_changes
 from partnership.services import (
     indicator_value_record,
@@ -260,6 +260,7 @@ def priority_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
             "delivery": delivery,
             "actions": actions,
             "spc_minimum": SPC_MINIMUM,
+            "local_no_count": LOCAL_NO_COUNT,
         },
     )
 
