@@ -30,7 +30,7 @@ run: setup
 	@echo "  chair  - Chair: reads every page, changes nothing"
 	@echo "  lead   - Strategic lead of priority a    lead2 - Strategic lead of priority d"
 	@echo "  owner  - Action owner on priority a's actions"
-	@echo "admin and the leads also give a two-factor code: run 'make demo-code' in another terminal"
+	@echo "admin, the chair and the leads also give a two-factor code: run 'make demo-code' in another terminal"
 	@echo "Imports run in the worker beside the server (manage.py db_worker); Ctrl-C stops both."
 	@echo ""
 	$(DEV) $(BIN)/python manage.py serve 127.0.0.1:8000

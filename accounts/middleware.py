@@ -1,4 +1,4 @@
-"""Middleware that ends stale sessions and holds back leads and admins until their second factor.
+"""Middleware that ends stale sessions and holds back whoever needs a second factor until then.
 
 Both sit after Django's authentication and django-otp's middleware (see settings.MIDDLEWARE).
 """
@@ -84,7 +84,7 @@ class TwoFactorRequiredMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = request.user
-        if not requires_two_factor(user) or user.is_verified():
+        if not user.is_authenticated or user.is_verified() or not requires_two_factor(user):
             return None
         if request.resolver_match.view_name in TWO_FACTOR_OPEN_URL_NAMES:
             return None

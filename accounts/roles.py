@@ -19,23 +19,23 @@ class Role(StrEnum):
     ACTION_OWNER = "Action owner"
 
 
-# The apps whose model permissions the roles hold. Every role may view every model of these
-# apps (object-level scope is applied by the querysets); Admin holds every permission of them
-# and of users and groups; the other roles hold the extra permissions listed here.
+# Model permissions are Django-admin rights; the portal's own pages never check them (what a
+# lead or owner may change is scoped to their priority by the querysets). So: Admin holds
+# every permission of the portal's apps and of users and groups, plus exactly those of the
+# security screens README sends it to (delete a lost phone's authenticator; read and clear
+# sign-in lockouts); the Chair may view every model of the portal's apps; leads and owners
+# hold none, so no Django-admin right ever reaches beyond their priority.
 PORTAL_APPS = ["crime_stats", "priorities", "actions", "partnership"]
-ROLE_EXTRA_PERMISSIONS = {
-    Role.CHAIR: [],
-    Role.STRATEGIC_LEAD: [
-        "priorities.add_workstream",
-        "priorities.change_workstream",
-        "priorities.add_fundingallocation",
-        "priorities.change_fundingallocation",
-        "actions.add_action",
-        "actions.change_action",
-        "actions.add_progressupdate",
-    ],
-    Role.ACTION_OWNER: ["actions.add_progressupdate"],
-}
+ADMIN_SECURITY_PERMISSIONS = [
+    "otp_totp.view_totpdevice",
+    "otp_totp.delete_totpdevice",
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accessfailurelog",
+    "axes.view_accesslog",
+]
+VIEW_EVERYTHING_ROLES = [Role.CHAIR]
+NO_PERMISSION_ROLES = [Role.STRATEGIC_LEAD, Role.ACTION_OWNER]
 
 
 def sync_role_permissions(apps) -> None:
@@ -47,7 +47,7 @@ def sync_role_permissions(apps) -> None:
     """
     from django.contrib.auth.management import create_permissions
 
-    for label in [*PORTAL_APPS, "auth"]:
+    for label in [*PORTAL_APPS, "auth", "otp_totp", "axes"]:
         try:
             app_config = apps.get_app_config(label)
         except LookupError:  # an app whose first migration has not run yet syncs in it
@@ -61,16 +61,27 @@ def sync_role_permissions(apps) -> None:
 
     portal = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
     admin, _ = Group.objects.get_or_create(name=Role.ADMIN)
+    # Filtered, not fetched one by one: a migration that runs before django-otp's or axes'
+    # own finds none of theirs yet; accounts' 0002 runs after both and grants them.
+    security = [
+        permission
+        for label, codename in (name.split(".", 1) for name in ADMIN_SECURITY_PERMISSIONS)
+        for permission in Permission.objects.filter(
+            content_type__app_label=label, codename=codename
+        )
+    ]
     admin.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=[*PORTAL_APPS, "auth"])
+        [
+            *Permission.objects.filter(content_type__app_label__in=[*PORTAL_APPS, "auth"]),
+            *security,
+        ]
     )
-    for role, extra in ROLE_EXTRA_PERMISSIONS.items():
+    for role in VIEW_EVERYTHING_ROLES:
         group, _ = Group.objects.get_or_create(name=role)
-        wanted = list(portal.filter(codename__startswith="view_"))
-        for name in extra:
-            app_label, codename = name.split(".", 1)
-            wanted.append(portal.get(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
+        group.permissions.set(portal.filter(codename__startswith="view_"))
+    for role in NO_PERMISSION_ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.clear()
 
 
 def sync_roles_operation(apps, schema_editor) -> None:

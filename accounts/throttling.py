@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 LOCKED_OUT_MESSAGE = (
-    "Too many failed attempts to sign in as this user from this device. For your security, "
-    "signing in is paused for {minutes} minutes. Wait and try again, or ask an administrator "
-    "of the portal to unlock the account."
+    "Too many failed attempts to sign in as this user. For your security, signing in is "
+    "paused for {minutes} minutes. Wait and try again, or ask an administrator of the portal "
+    "to unlock the account."
 )
+
+
+class PairAndUsernameHandler(AxesDatabaseHandler):
+    """django-axes' database handler, also locking a username guessed from many addresses.
+
+    django-axes locks one username from one address after AXES_FAILURE_LIMIT failures; an
+    attacker with many addresses got that many guesses from each. This also locks the username
+    from everywhere once its failures from all addresses within the cool-off reach
+    SLP_USERNAME_FAILURE_LIMIT (higher, so one person's typing never locks a colleague out).
+    """
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        """Return the pair's failures, or the lockout limit once the username's are too many.
+
+        django-axes compares this number with its limit both to refuse a sign-in and to mark
+        the request locked out (which shows the lockout page), so both follow the username.
+        """
+        failures = super().get_failures(request, credentials)
+        username = get_client_username(request, credentials)
+        if username and username_failures(username) >= settings.SLP_USERNAME_FAILURE_LIMIT:
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
+
+
+def username_failures(username: str) -> int:
+    """Return the failed sign-ins as `username` from every address within the cool-off time."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(username=username, attempt_time__gte=since)
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
 
 def client_ip_address(request: HttpRequest) -> str | None:

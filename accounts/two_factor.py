@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import binascii
 import io
+import math
 import re
 from base64 import b32encode
 
@@ -16,6 +17,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -36,11 +38,28 @@ DEMO_DEVICE_NAME = "Demo authenticator (published secret, never in production)"
 _SIX_DIGITS = re.compile(r"^\d{6}$")
 
 
+# The roles that must pass a second factor: Admin and Strategic lead change data, and the
+# Chair reads everything (restricted case records included). Action owners may opt in.
+TWO_FACTOR_ROLES = (Role.ADMIN, Role.CHAIR, Role.STRATEGIC_LEAD)
+
+
 def requires_two_factor(user: AbstractBaseUser) -> bool:
-    """Return True for the roles that must pass a second factor: Admin and Strategic lead."""
-    return user.is_authenticated and (
-        has_role(user, Role.ADMIN) or has_role(user, Role.STRATEGIC_LEAD)
-    )
+    """Return True for a user who must pass a second factor: the roles above, and anyone
+    (an action owner) who has set up an authenticator of their own accord."""
+    if not user.is_authenticated:
+        return False
+    if any(has_role(user, role) for role in TWO_FACTOR_ROLES):
+        return True
+    opted_in = getattr(user, "_opted_in_two_factor", None)
+    if opted_in is None:
+        opted_in = authenticator_for(user) is not None
+        user._opted_in_two_factor = opted_in
+    return opted_in
+
+
+def may_set_up_two_factor(user: AbstractBaseUser) -> bool:
+    """Return True for anyone signed in: the roles above must, action owners may."""
+    return user.is_authenticated
 
 
 def authenticator_for(user: AbstractBaseUser) -> TOTPDevice | None:
@@ -59,6 +78,24 @@ def pending_authenticator_for(user: AbstractBaseUser) -> TOTPDevice:
 def normalise_code(raw: str) -> str:
     """Return the code as typed without spaces or hyphens, in lower case."""
     return re.sub(r"[\s-]", "", raw).lower()
+
+
+def throttled_seconds(user: AbstractBaseUser) -> int:
+    """Return how many seconds the user must wait before a code can be accepted (0: none).
+
+    django-otp doubles each device's wait after every wrong code (1 s, 2 s, 4 s…).
+    """
+    now = timezone.now()
+    waits = [0]
+    for device in [
+        *TOTPDevice.objects.devices_for_user(user, confirmed=True),
+        *StaticDevice.objects.devices_for_user(user, confirmed=True),
+    ]:
+        allowed, data = device.verify_is_allowed()
+        locked_until = (data or {}).get("locked_until")
+        if not allowed and locked_until is not None:
+            waits.append(math.ceil((locked_until - now).total_seconds()))
+    return max(waits)
 
 
 def verify_second_factor(user: AbstractBaseUser, raw_code: str) -> Device | None:

@@ -18,17 +18,22 @@ from accounts.forms import (
     CODE_REFUSED,
     SETUP_CODE_REFUSED,
     AuthenticatorSetupForm,
+    ConfirmIdentityForm,
+    ReplaceAuthenticatorForm,
     SecondFactorForm,
+    throttled_message,
 )
 from accounts.two_factor import (
     authenticator_confirm,
     authenticator_for,
+    may_set_up_two_factor,
     pending_authenticator_for,
     qr_code_svg,
     recovery_codes_left,
     recovery_codes_replace,
     requires_two_factor,
     secret_for_display,
+    throttled_seconds,
     verify_second_factor,
 )
 
@@ -51,9 +56,19 @@ def _with_next(url_name: str, next_url: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
 
 
+def _verified_login(request: HttpRequest, device) -> None:
+    """Record the passed second factor under a new session key.
+
+    The key the browser held before the second factor (after the password alone) is retired,
+    so a copy of that cookie never becomes a verified session.
+    """
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    """Ask a lead or admin who has an authenticator for a code, after their password."""
+    """Ask whoever needs a second factor and has an authenticator for a code, after the password."""
     user = request.user
     next_url = _next_url(request)
     if not requires_two_factor(user) or user.is_verified():
@@ -62,9 +77,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("two_factor_setup", next_url))
     form = SecondFactorForm(request.POST or None)
     if form.is_valid():
-        device = verify_second_factor(user, form.cleaned_data["code"])
+        wait = throttled_seconds(user)
+        device = None if wait > 0 else verify_second_factor(user, form.cleaned_data["code"])
         if device is not None:
-            django_otp.login(request, device)
+            _verified_login(request, device)
             if isinstance(device, StaticDevice):
                 messages.warning(
                     request,
@@ -72,7 +88,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     "codes remain. Make new ones under Sign-in security when you run low.",
                 )
             return redirect(next_url)
-        form.add_error("code", CODE_REFUSED)
+        # A code sent while django-otp makes the user wait was not even checked: say how long.
+        form.add_error("code", throttled_message(wait) if wait > 0 else CODE_REFUSED)
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 
 
@@ -81,19 +98,24 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: scan the QR code (or type the secret), confirm a code."""
     user = request.user
     next_url = _next_url(request)
-    if not requires_two_factor(user):
+    if not may_set_up_two_factor(user):
         return redirect(next_url)
     # Without a verified session, only someone with no authenticator yet may set one up:
-    # otherwise a stolen password would be enough to replace the owner's app.
-    if not user.is_verified() and authenticator_for(user) is not None:
+    # otherwise a stolen password would be enough to replace the owner's app. Replacing one
+    # also asks for the password and a current code: an open session is not enough either.
+    replacing = authenticator_for(user) is not None
+    if not user.is_verified() and replacing:
         return redirect(_with_next("two_factor_verify", next_url))
     device = pending_authenticator_for(user)
-    form = AuthenticatorSetupForm(request.POST or None)
+    if replacing:
+        form = ReplaceAuthenticatorForm(request.POST or None, request=request)
+    else:
+        form = AuthenticatorSetupForm(request.POST or None)
     if form.is_valid():
         codes = authenticator_confirm(device=device, code=form.cleaned_data["code"])
         if codes is not None:
             device.refresh_from_db()
-            django_otp.login(request, device)
+            _verified_login(request, device)
             request.session[NEW_RECOVERY_CODES] = codes
             messages.success(request, "Two-factor sign-in is set up.")
             return redirect(_with_next("recovery_codes", next_url))
@@ -106,23 +128,32 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "next": next_url,
             "qr_code": qr_code_svg(device),
             "secret": secret_for_display(device),
+            "replacing": replacing,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    """Show new recovery codes once; make a fresh set on POST (which voids the old ones)."""
+    """Show new recovery codes once; make a fresh set on POST (which voids the old ones).
+
+    Making new codes asks for the password and a current code first. Someone who has not
+    set up two-factor sign-in (an action owner may opt in) is offered to set it up here.
+    """
     user = request.user
-    if not requires_two_factor(user):
-        return redirect("home")
-    if request.method == "POST":
+    if authenticator_for(user) is None:
+        if requires_two_factor(user):
+            return redirect(_with_next("two_factor_setup", _next_url(request)))
+        return render(request, "accounts/recovery_codes.html", {"opt_in": True})
+    form = ConfirmIdentityForm(request.POST if request.method == "POST" else None, request=request)
+    if request.method == "POST" and form.is_valid():
         request.session[NEW_RECOVERY_CODES] = recovery_codes_replace(user=user)
         return redirect("recovery_codes")
     return render(
         request,
         "accounts/recovery_codes.html",
         {
+            "form": form,
             "new_codes": request.session.pop(NEW_RECOVERY_CODES, None),
             "codes_left": recovery_codes_left(user),
             "next": _next_url(request),

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.stale_edits import StaleEditRefusingForm
 from actions.models import Action, ClosedPeriod, ProgressUpdate, ReminderSent
 from actions.services import ConcurrentEditError, action_update, check_edited_version
 
@@ -118,8 +119,9 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 class ClosedPeriodAdmin(admin.ModelAdmin):
     """Admins close a month or quarter once its progress has been reported to the board."""
 
+    form = StaleEditRefusingForm
     list_display = ["starts_on", "ends_on", "reason", "closed_by", "closed_at"]
-    fields = ["starts_on", "ends_on", "reason"]
+    fields = ["starts_on", "ends_on", "reason", "loaded_values"]
     date_hierarchy = "starts_on"
 
     def save_model(self, request, obj, form, change) -> None:

@@ -5,6 +5,8 @@ Forms validate and lay out (crispy's FormHelper); the services in `actions.servi
 
 from __future__ import annotations
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
@@ -137,7 +139,13 @@ class ActionForm(forms.ModelForm):
 
 
 class ProgressUpdateForm(forms.ModelForm):
-    """One progress report on an action; a correction names the update it replaces."""
+    """One progress report on an action; a correction names the update it replaces.
+
+    `submission_key` is the form's idempotency key: new for each form shown, the same when
+    the form is sent twice, so the second sending stores nothing more.
+    """
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ProgressUpdate
@@ -167,6 +175,8 @@ class ProgressUpdateForm(forms.ModelForm):
     def __init__(self, *args, action: Action, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.action = action
+        if not self.is_bound:
+            self.initial["submission_key"] = uuid.uuid4()
         self.fields["status"].choices = RagStatus.choices
         self.fields["indicator_value"].help_text = f"{action.indicator} ({action.unit})"
         corrects = self.fields["corrects"]
@@ -179,6 +189,7 @@ class ProgressUpdateForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            "submission_key",
             Div(
                 Div("reported_on", css_class="col-md-4"),
                 Div("indicator_value", css_class="col-md-4"),

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import AnyUser, Role, can_read_everything, has_role, is_admin
 from lib.financial_year import financial_year_expression
+from priorities.fields import bounded_text, single_line, text_within
 from priorities.models import CrossCuttingTheme, Partner, PlanVersion, Priority, WorkStream
 
 # The SMART rules' messages; the form shows them beside the field and the tests reuse them.
@@ -27,6 +28,16 @@ NEEDS_UNIT = "Give the unit the indicator is counted in, for example referrals o
 NEEDS_OWNER = "Choose the person who owns the action (Achievable)."
 DUE_BEFORE_START = "The due date must be on or after the start date (Timely)."
 OUTSIDE_VERSION = "{field} must fall within {version}: {starts} to {ends} (Timely)."
+
+# The longest free text each field holds (enforced by the form, the model and the database).
+# A progress narrative of 5,000 characters is about 800 words, two sides of A4: more than a
+# monthly or quarterly report needs, and an action's page with 100 such updates stays under
+# 1 MB (unbounded, 16 updates of 9 MB made a 148 MB page). Descriptions, resources and next
+# steps are a paragraph or two.
+DESCRIPTION_MAX_CHARS = 2_000
+RESOURCES_MAX_CHARS = 2_000
+NARRATIVE_MAX_CHARS = 5_000
+NEXT_STEPS_MAX_CHARS = 2_000
 
 
 class ReviewCadence(models.TextChoices):
@@ -214,8 +225,9 @@ class Action(models.Model):
 
     work_stream = models.ForeignKey(WorkStream, on_delete=models.PROTECT, related_name="actions")
     # Specific
-    title = models.CharField(max_length=200)
-    description = models.TextField("what will be done")
+    # One line: a title goes into reminder emails, where a line break could forge lines.
+    title = models.CharField(max_length=200, validators=[single_line])
+    description = bounded_text(DESCRIPTION_MAX_CHARS, "what will be done")
     # Measurable
     indicator = models.CharField(max_length=200, help_text="What is counted to show progress.")
     baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
@@ -227,7 +239,9 @@ class Action(models.Model):
     )
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="actions")
     # Realistic
-    resources = models.TextField(blank=True, help_text="People, time and equipment committed.")
+    resources = bounded_text(
+        RESOURCES_MAX_CHARS, blank=True, help_text="People, time and equipment committed."
+    )
     funding = models.DecimalField(
         "SLP funding",
         max_digits=12,
@@ -259,6 +273,9 @@ class Action(models.Model):
             ),
             models.CheckConstraint(condition=Q(funding__gte=0), name="action_funding_not_negative"),
             models.UniqueConstraint(fields=["work_stream", "title"], name="action_unique_title"),
+            # Bounded text: the action's page and exports stay small whatever is posted.
+            text_within("description", DESCRIPTION_MAX_CHARS, "action_description_bounded"),
+            text_within("resources", RESOURCES_MAX_CHARS, "action_resources_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -353,7 +370,7 @@ class ProgressUpdate(models.Model):
     reported_on = models.DateField("date")
     status = models.CharField("RAG status", max_length=12, choices=RagStatus.choices)
     indicator_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    narrative = models.TextField()
+    narrative = bounded_text(NARRATIVE_MAX_CHARS)
     spend = models.DecimalField(
         "spend in the period",
         max_digits=12,
@@ -361,7 +378,7 @@ class ProgressUpdate(models.Model):
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
     )
-    next_steps = models.TextField(blank=True)
+    next_steps = bounded_text(NEXT_STEPS_MAX_CHARS, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
@@ -374,6 +391,9 @@ class ProgressUpdate(models.Model):
         help_text="The earlier update this one corrects.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The progress form's idempotency key: a form sent twice (a double click, a retry after a
+    # timeout) carries the same key and stores one update (actions.services).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ProgressUpdateQuerySet.as_manager()
 
@@ -385,6 +405,11 @@ class ProgressUpdate(models.Model):
             # An update is corrected at most once, so "current" (uncorrected) updates form one
             # line per report and spend is never counted twice.
             models.UniqueConstraint(fields=["corrects"], name="update_corrected_once"),
+            # One update per progress form sent, however often it is sent.
+            models.UniqueConstraint(fields=["submission_key"], name="update_submitted_once"),
+            # Bounded text: an action's timeline and the dashboard's next steps stay small.
+            text_within("narrative", NARRATIVE_MAX_CHARS, "update_narrative_bounded"),
+            text_within("next_steps", NEXT_STEPS_MAX_CHARS, "update_next_steps_bounded"),
         ]
         indexes = [
             # An action's current status is its latest update: read per action, newest first.

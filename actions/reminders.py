@@ -28,6 +28,15 @@ def review_period_start(day: datetime.date, cadence: str) -> datetime.date:
     return day.replace(day=1)
 
 
+def one_line(text: str) -> str:
+    """Return the text on one line: every run of whitespace, line breaks included, one space.
+
+    Titles are one line in the model, but an email must not trust that: a line break in a
+    title could add lines of its own ("URGENT: reset your password at …").
+    """
+    return " ".join(str(text).split())
+
+
 @dataclass
 class Digest:
     """One person's reminder: their overdue actions and those due an update soon."""
@@ -47,7 +56,7 @@ class Digest:
 
     def body(self, base_url: str) -> str:
         """Return the plain-text email: one line per action with its link to log progress."""
-        name = self.recipient.get_full_name() or self.recipient.username
+        name = one_line(self.recipient.get_full_name() or self.recipient.username)
         lines = [f"Dear {name},", ""]
         for heading, actions in (
             ("Overdue: no update within the review cadence", self.overdue),
@@ -59,8 +68,8 @@ class Digest:
             for action in actions:
                 link = base_url + reverse("actions:update", args=[action.pk])
                 lines.append(
-                    f"- {action.title} (priority {action.work_stream.priority.letter}, "
-                    f"{action.work_stream.name}): update due by "
+                    f"- {one_line(action.title)} (priority {action.work_stream.priority.letter}, "
+                    f"{one_line(action.work_stream.name)}): update due by "
                     f"{action.next_review_due():%-d %b %Y}. Log progress: {link}"
                 )
             lines.append("")

@@ -7,24 +7,21 @@ The messages users see are module constants, so the tests assert the very words.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.roles import AnyUser
 from actions.models import Action, ClosedPeriod, ProgressUpdate
 from priorities.models import CrossCuttingTheme, WorkStream
+from priorities.versions import ConcurrentEditError, concurrent_edit_message
 
-CONCURRENT_EDIT = (
-    "{who} changed this action at {when} while you were editing it ({changes}). "
-    "Nothing you typed has been saved: it is still in the form below. Check it against the "
-    "current values and save again to keep your version."
-)
 PERIOD_CLOSED = (
     "Progress dated {day} cannot be logged: {period} is closed for reporting. "
     "Ask an Admin to reopen it if this update must be added."
@@ -39,18 +36,20 @@ CORRECTION_DATE = (
     "A correction keeps the date of the update it corrects: set the date to {day}. "
     "To report something that happened later, log a new update instead."
 )
+TITLE_TAKEN = (
+    "Another action of this work-stream is already called “{title}” (it was saved while you "
+    "were typing): choose another title, or edit that one."
+)
+SENT_TWICE = (
+    "The progress form on “{title}” was sent twice; the update is logged once, as shown below."
+)
+FORM_REUSED = (
+    "This progress form was already used for another update. Open Log progress again to "
+    "start a new one; nothing you typed here has been saved."
+)
 ALREADY_CORRECTED = (
     "The update of {day} has already been corrected: correct its latest correction instead."
 )
-
-
-class ConcurrentEditError(Exception):
-    """Raised when an action changed since the editor loaded it; carries the current action."""
-
-    def __init__(self, message: str, current: Action) -> None:
-        super().__init__(message)
-        self.message = message
-        self.current = current
 
 
 def _uk_date(day: datetime.date) -> str:
@@ -69,7 +68,14 @@ def action_create(
     action = Action(work_stream=work_stream, **values)
     action.full_clean()
     action._history_user = author
-    action.save()
+    try:
+        with transaction.atomic():
+            action.save()
+    except IntegrityError as clash:
+        # The uniqueness check above passed, then another request saved the same title.
+        if Action.objects.filter(work_stream=work_stream, title=action.title).exists():
+            raise ValidationError({"title": TITLE_TAKEN.format(title=action.title)}) from clash
+        raise
     action.themes.set(themes)
     return action
 
@@ -120,26 +126,6 @@ def check_edited_version(*, action: Action, edited_version: int) -> None:
         raise ConcurrentEditError(concurrent_edit_message(current, edited_version), current)
 
 
-def concurrent_edit_message(current: Action, edited_version: int) -> str:
-    """Return who changed the action since `edited_version`, when, and which fields."""
-    records = list(current.history.filter(version__gt=edited_version).order_by("history_date"))
-    base = current.history.filter(version=edited_version).order_by("-history_date").first()
-    latest = current.history.order_by("-history_date").first()
-    names: list[str] = []
-    if latest is not None and base is not None:
-        for change in latest.diff_against(base).changes:
-            if change.field in {"version", "updated_at"}:
-                continue
-            names.append(str(Action._meta.get_field(change.field).verbose_name))
-    editors = {
-        str(r.history_user.get_full_name() or r.history_user) for r in records if r.history_user
-    }
-    who = " and ".join(sorted(editors)) or "Someone"
-    when = timezone.localtime(latest.history_date) if latest else timezone.localtime()
-    changes = "changed: " + ", ".join(names) if names else "no field values differ"
-    return CONCURRENT_EDIT.format(who=who, when=f"{when:%H:%M on %-d %b %Y}", changes=changes)
-
-
 @transaction.atomic
 def progress_update_create(
     *,
@@ -152,13 +138,20 @@ def progress_update_create(
     indicator_value: Decimal | None = None,
     next_steps: str = "",
     corrects: ProgressUpdate | None = None,
+    submission_key: uuid.UUID | None = None,
     today: datetime.date | None = None,
 ) -> ProgressUpdate:
     """Return a new progress update; refuse a future date, a closed period or a bad correction.
 
     A correction must carry the date of the update it corrects, so it replaces that update in
     the same reporting period and financial year and never becomes a newer "current status".
+    A `submission_key` already stored (the same form sent twice) returns the update it stored
+    instead of a second one; check `update.submission_key_reused`.
     """
+    if submission_key is not None:
+        earlier = _submitted_before(submission_key, action=action, author=author)
+        if earlier is not None:
+            return earlier
     today = today or timezone.localdate()
     if reported_on > today:
         raise ValidationError({"reported_on": FUTURE_DATE.format(today=_uk_date(today))})
@@ -201,7 +194,35 @@ def progress_update_create(
         indicator_value=indicator_value,
         next_steps=next_steps,
         corrects=corrects,
+        submission_key=submission_key,
     )
-    update.full_clean()
-    update.save()
+    # The key's uniqueness is the database's to decide, at the moment of the insert.
+    update.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError:
+        # The same form, sent again before the first save committed, lost the race: the first
+        # one's update stands. Anything else is a real error.
+        earlier = submission_key and _submitted_before(submission_key, action=action, author=author)
+        if not earlier:
+            raise
+        return earlier
+    update.submission_key_reused = False
     return update
+
+
+def _submitted_before(
+    submission_key: uuid.UUID, *, action: Action, author: AnyUser
+) -> ProgressUpdate | None:
+    """Return the update an earlier sending of the same form stored, or None.
+
+    A key stored for another action or person is a form used twice on purpose: refused.
+    """
+    earlier = ProgressUpdate.objects.filter(submission_key=submission_key).first()
+    if earlier is None:
+        return None
+    if (earlier.action_id, earlier.author_id) != (action.pk, author.pk):
+        raise ValidationError(FORM_REUSED)
+    earlier.submission_key_reused = True
+    return earlier

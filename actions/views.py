@@ -130,11 +130,16 @@ def log_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.progress_update_create(action=action, author=request.user, **form.cleaned_data)
+            update = services.progress_update_create(
+                action=action, author=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Progress logged on “{action.title}”.")
+            if update.submission_key_reused:
+                messages.info(request, services.SENT_TWICE.format(title=action.title))
+            else:
+                messages.success(request, f"Progress logged on “{action.title}”.")
             return redirect("actions:detail", pk=action.pk)
     return render(request, "actions/log_progress.html", {"action": action, "form": form})
 

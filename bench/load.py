@@ -110,7 +110,19 @@ def build() -> list[tuple[str, bytes, list[int]]]:
             for k in range(ACTIONS_PER_LEAD)
         ]  # fmt: skip
         leads.append((user.username, device.bin_key, actions))
+    # The chair passes a second factor too: each bench chair session is its own chair with its
+    # own authenticator (a code is accepted once per device and 30-second step).
+    chair_group = Group.objects.get(name=Role.CHAIR)
+    for n in range(CHAIRS):
+        user = User.objects.create_user(f"benchchair{n:02d}", password=password())
+        user.groups.add(chair_group)
+        device = TOTPDevice.objects.create(user=user, name="Bench authenticator", confirmed=True)
+        CHAIR_KEYS[user.username] = device.bin_key
     return leads
+
+
+# The bench chairs' authenticator secrets, by username (filled by `build`).
+CHAIR_KEYS: dict[str, bytes] = {}
 
 
 def password() -> str:
@@ -378,10 +390,11 @@ def sign_everyone_in(leads: list) -> tuple[list, list]:
     """Return [(name, cookies, actions)] of the leads and the cookies of CHAIRS chair sessions."""
     from concurrent.futures import ThreadPoolExecutor
 
-    chair_password = os.environ.get("DEMO_PASSWORD") or "demo"
     with ThreadPoolExecutor(8) as pool:
         lead_cookies = pool.map(lambda lead: sign_in(lead[0], password(), totp_key=lead[1]), leads)
-        chairs = list(pool.map(lambda _: sign_in("chair", chair_password), range(CHAIRS)))
+        chairs = list(
+            pool.map(lambda c: sign_in(c[0], password(), totp_key=c[1]), CHAIR_KEYS.items())
+        )
     return [(n, c, a) for (n, _, a), c in zip(leads, lead_cookies, strict=True)], chairs
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.stale_edits import StaleEditRefusingForm
 from crime_stats.models import (
     CSP,
     ComparisonGroup,
@@ -13,12 +14,14 @@ from crime_stats.models import (
 
 @admin.register(CSP)
 class CSPAdmin(admin.ModelAdmin):
+    form = StaleEditRefusingForm
     list_display = ["label", "force", "name", "ons_code"]
     list_filter = ["force"]
     search_fields = ["name", "force", "ons_code"]
 
 
 class GroupMembershipInline(admin.TabularInline):
+    form = StaleEditRefusingForm
     model = GroupMembership
     autocomplete_fields = ["csp"]
     extra = 0
@@ -26,6 +29,7 @@ class GroupMembershipInline(admin.TabularInline):
 
 @admin.register(ComparisonGroup)
 class ComparisonGroupAdmin(admin.ModelAdmin):
+    form = StaleEditRefusingForm
     list_display = ["name", "focus"]
     search_fields = ["name", "focus__name"]
     inlines = [GroupMembershipInline]
@@ -33,6 +37,7 @@ class ComparisonGroupAdmin(admin.ModelAdmin):
 
 @admin.register(GroupMembership)
 class GroupMembershipAdmin(admin.ModelAdmin):
+    form = StaleEditRefusingForm
     list_display = ["group", "csp", "valid_from", "valid_to"]
     list_filter = ["group", "valid_from"]
     search_fields = ["csp__name", "csp__force"]
@@ -40,6 +45,7 @@ class GroupMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
+    form = StaleEditRefusingForm
     list_display = ["label", "slug", "start", "end"]
     search_fields = ["label", "slug"]
     prepopulated_fields = {"slug": ["label"]}

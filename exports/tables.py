@@ -1,7 +1,8 @@
 """CSV and Excel downloads of a table, safe to open in a spreadsheet.
 
-A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to Excel
-and LibreOffice; text cells that start so are prefixed with an apostrophe, so a figure or a
+A cell that starts with `=`, `+`, `-`, `@` (or their full-width forms), a tab or a carriage
+return is a formula to Excel and LibreOffice; text cells that start so are prefixed with an
+apostrophe, so a figure or a
 narrative typed by a user can never run as a formula (OWASP "CSV injection"). Numbers stay
 numbers: a negative change is written as a number, not as text.
 """
@@ -19,14 +20,24 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets read the full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) as their ASCII
+# cousins when a cell is typed or imported, so they start formulas too.
+FULL_WIDTH_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Bidirectional embedding, override and isolate controls reorder what a cell shows
+# ("Safe \u202egnp.exe" reads "Safe exe.png"): dropped, so the cell shows its real order.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Cell = str | int | float | Decimal | datetime.date | None
 
 
 def neutralise(value: Cell) -> Cell:
-    """Return the value, with text that a spreadsheet would run as a formula made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Return the value, with text that a spreadsheet would run as a formula made inert and
+    text that would display reordered shown in its real order."""
+    if not isinstance(value, str):
+        return value
+    value = value.translate(BIDI_CONTROLS)
+    if value.startswith(FORMULA_STARTS + FULL_WIDTH_STARTS):
         return "'" + value
     return value
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.stale_edits import StaleEditRefusingForm
 from partnership.models import (
     BoardMeeting,
     Duty,
@@ -13,6 +14,7 @@ from partnership.models import (
 
 @admin.register(BoardMeeting)
 class BoardMeetingAdmin(admin.ModelAdmin):
+    form = StaleEditRefusingForm
     list_display = ["held_on", "title", "created_by"]
 
 
@@ -31,21 +33,25 @@ class IssuedPackAdmin(admin.ModelAdmin):
 
 @admin.register(Duty)
 class DutyAdmin(admin.ModelAdmin):
+    form = StaleEditRefusingForm
     list_display = ["title", "cadence", "receiving_body", "restricted"]
     list_editable = ["receiving_body"]
 
 
 @admin.register(DutyOccurrence)
 class DutyOccurrenceAdmin(SimpleHistoryAdmin):
+    form = StaleEditRefusingForm
     list_display = ["duty", "label", "due_on", "owner", "status"]
     list_filter = ["status", "duty"]
 
 
 @admin.register(OutcomeIndicator)
 class OutcomeIndicatorAdmin(admin.ModelAdmin):
+    form = StaleEditRefusingForm
     list_display = ["priority", "name", "source", "category", "target", "direction"]
 
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(SimpleHistoryAdmin):
+    form = StaleEditRefusingForm
     list_display = ["indicator", "quarter_ends_on", "value", "entered_by"]

@@ -15,9 +15,13 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import AnyUser, can_read_everything
+from priorities.fields import bounded_text, single_line, text_within
 from priorities.models import Priority
 
 PAPERS_MAX_LENGTH = 5000
+# A duty's description and legal basis are a paragraph each (the seeded ones are at most 325
+# characters); the form, the model and the database hold them to this.
+DUTY_TEXT_MAX_CHARS = 2_000
 
 
 class BoardMeetingQuerySet(models.QuerySet):
@@ -30,10 +34,10 @@ class BoardMeeting(models.Model):
     """A meeting of the SLP board: its date, title and the papers put to it."""
 
     held_on = models.DateField("date")
-    title = models.CharField(max_length=200)
-    papers = models.TextField(
+    title = models.CharField(max_length=200, validators=[single_line])
+    papers = bounded_text(
+        PAPERS_MAX_LENGTH,
         blank=True,
-        max_length=PAPERS_MAX_LENGTH,
         help_text="The papers put to the board, one per line (titles or links).",
     )
     created_by = models.ForeignKey(
@@ -48,6 +52,7 @@ class BoardMeeting(models.Model):
         constraints = [
             # "Since the last meeting" needs one previous meeting for each date.
             models.UniqueConstraint(fields=["held_on"], name="meeting_one_per_day"),
+            text_within("papers", PAPERS_MAX_LENGTH, "meeting_papers_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -112,9 +117,12 @@ class Duty(models.Model):
     """Something the law requires of the partnership, with the provision that requires it."""
 
     slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    description = models.TextField()
-    legal_basis = models.TextField(help_text="The statute or regulation, by section.")
+    # One line: a duty's title goes into reminder emails.
+    title = models.CharField(max_length=200, validators=[single_line])
+    description = bounded_text(DUTY_TEXT_MAX_CHARS)
+    legal_basis = bounded_text(
+        DUTY_TEXT_MAX_CHARS, help_text="The statute or regulation, by section."
+    )
     source_url = models.URLField(help_text="Where the provision can be read (legislation.gov.uk).")
     cadence = models.CharField(max_length=20, choices=Cadence.choices)
     receiving_body = models.CharField(
@@ -133,6 +141,10 @@ class Duty(models.Model):
     class Meta:
         verbose_name_plural = "duties"
         ordering = ["order", "title"]
+        constraints = [
+            text_within("description", DUTY_TEXT_MAX_CHARS, "duty_description_bounded"),
+            text_within("legal_basis", DUTY_TEXT_MAX_CHARS, "duty_legal_basis_bounded"),
+        ]
 
     def __str__(self) -> str:
         return self.display_title

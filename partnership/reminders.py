@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.roles import can_read_everything
+from actions.reminders import one_line
 from partnership.models import DutyOccurrence, DutyReminderSent
 
 DUTY_DUE_SOON_DAYS = 30
@@ -58,11 +59,13 @@ def send_duty_reminders(today: datetime.date, *, dry_run: bool = False) -> list[
                 DutyReminderSent.objects.create(
                     recipient=owner, occurrence=occurrence, overdue=overdue
                 )
+                # Every name on one line, so stored text cannot add lines to the email.
                 send_mail(
                     f"SLP Portal: statutory duty {state} on {occurrence.due_on:%-d %b %Y}",
-                    f"Dear {owner.get_full_name() or owner.username},\n\n"
-                    f"{occurrence.duty.display_title} ({occurrence.label}) {state} on "
-                    f"{occurrence.due_on:%-d %b %Y}.\nLegal basis: {occurrence.duty.legal_basis}\n"
+                    f"Dear {one_line(owner.get_full_name() or owner.username)},\n\n"
+                    f"{one_line(occurrence.duty.display_title)} ({one_line(occurrence.label)}) "
+                    f"{state} on {occurrence.due_on:%-d %b %Y}.\n"
+                    f"Legal basis: {one_line(occurrence.duty.legal_basis)}\n"
                     f"Record its status and evidence: {link}\n\nSafer Leicester Partnership",
                     None,
                     [owner.email],

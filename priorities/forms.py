@@ -22,7 +22,12 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class WorkStreamForm(forms.ModelForm):
-    """A work-stream with one SLP funding field per financial year of its plan version."""
+    """A work-stream with one SLP funding field per financial year of its plan version.
+
+    `edited_version` carries the version the edit began from (the service checks it).
+    """
+
+    edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     strategic_lead = PersonChoiceField(
         queryset=User.objects.filter(is_active=True, groups__name=Role.STRATEGIC_LEAD)
@@ -44,6 +49,8 @@ class WorkStreamForm(forms.ModelForm):
             if (self.instance.pk)
             else {}
         )
+        if self.instance.pk and not self.is_bound:
+            self.initial["edited_version"] = self.instance.version
         for year in self.years:
             self.fields[f"allocation_{year}"] = forms.DecimalField(
                 label=f"SLP funding {financial_year_label(year)} (£)",
@@ -57,6 +64,7 @@ class WorkStreamForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            "edited_version",
             Fieldset("Work-stream", "name", "kind", "description", "strategic_lead"),
             Fieldset("Funding", *(f"allocation_{year}" for year in self.years)),
             Submit("save", "Save work-stream"),

@@ -12,6 +12,14 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from lib.financial_year import financial_year_label, financial_year_of
+from priorities.fields import bounded_text, single_line, text_within
+
+# The longest free text each field holds (form, model and database). The plan's own texts
+# are far shorter (its vision is 208 characters, its longest theme description 736, its
+# longest priority wording under 150); a paragraph or two is all these fields are for.
+VISION_MAX_CHARS = 2_000
+WORDING_MAX_CHARS = 1_000
+DESCRIPTION_MAX_CHARS = 2_000
 
 
 class NameQuerySet(models.QuerySet):
@@ -52,7 +60,7 @@ class Plan(models.Model):
     """The partnership's community safety plan and its vision."""
 
     title = models.CharField(max_length=200, unique=True)
-    vision = models.TextField()
+    vision = bounded_text(VISION_MAX_CHARS)
     starts_on = models.DateField()
     ends_on = models.DateField()
 
@@ -64,6 +72,7 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("starts_on")), name="plan_ends_after_start"
             ),
+            text_within("vision", VISION_MAX_CHARS, "plan_vision_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -129,7 +138,7 @@ class Priority(models.Model):
     letter = models.CharField(
         max_length=1, validators=[RegexValidator(r"^[a-z]$", "A priority's letter is a–z.")]
     )
-    wording = models.TextField()
+    wording = bounded_text(WORDING_MAX_CHARS)
     focus_areas = models.JSONField(
         default=list, blank=True, help_text="The focus areas the plan lists under the priority."
     )
@@ -152,6 +161,7 @@ class Priority(models.Model):
             models.CheckConstraint(
                 condition=Q(letter__regex=r"^[a-z]$"), name="priority_letter_a_to_z"
             ),
+            text_within("wording", WORDING_MAX_CHARS, "priority_wording_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -167,7 +177,12 @@ class CrossCuttingTheme(NamedReference):
     """A theme that runs through every priority (communications, re-offending, safeguarding)."""
 
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = bounded_text(DESCRIPTION_MAX_CHARS, blank=True)
+
+    class Meta(NamedReference.Meta):
+        constraints = [
+            text_within("description", DESCRIPTION_MAX_CHARS, "theme_description_bounded"),
+        ]
 
 
 class WorkStreamQuerySet(models.QuerySet):
@@ -191,12 +206,15 @@ class WorkStream(models.Model):
         JAG = "jag", "Joint Action Group (JAG)"
 
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="work_streams")
-    name = models.CharField(max_length=200)
+    # One line: the name goes into reminder emails beside each action's title.
+    name = models.CharField(max_length=200, validators=[single_line])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORK_STREAM)
-    description = models.TextField(blank=True)
+    description = bounded_text(DESCRIPTION_MAX_CHARS, blank=True)
     strategic_lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_work_streams"
     )
+    # Optimistic concurrency: an edit names the version it was loaded at (priorities.services).
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     objects = WorkStreamQuerySet.as_manager()
@@ -206,6 +224,7 @@ class WorkStream(models.Model):
         ordering = ["priority", "name"]
         constraints = [
             models.UniqueConstraint(fields=["priority", "name"], name="workstream_unique_name"),
+            text_within("description", DESCRIPTION_MAX_CHARS, "workstream_description_bounded"),
         ]
 
     def __str__(self) -> str:

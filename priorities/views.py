@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from priorities.access import get_priority_for_editor, get_work_stream_for_editor
 from priorities.forms import WorkStreamForm
 from priorities.models import WorkStream
-from priorities.services import work_stream_save
+from priorities.services import ConcurrentEditError, work_stream_save
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,13 +37,28 @@ def _edit(request: HttpRequest, work_stream: WorkStream, *, created: bool) -> Ht
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        work_stream_save(
-            work_stream=form.instance, editor=request.user, allocations=form.allocations()
-        )
-        messages.success(
-            request, f"Work-stream “{work_stream.name}” {'created' if created else 'saved'}."
-        )
-        return redirect("actions:mine")
+        try:
+            work_stream_save(
+                work_stream=form.instance,
+                editor=request.user,
+                allocations=form.allocations(),
+                edited_version=form.cleaned_data["edited_version"],
+            )
+        except ConcurrentEditError as conflict:
+            # Keep what this editor typed, but let the next save go over the current version.
+            data = request.POST.copy()
+            data["edited_version"] = str(conflict.current.version)
+            form = WorkStreamForm(data, instance=conflict.current, priority=work_stream.priority)
+            form.is_valid()
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(
+                request, f"Work-stream “{work_stream.name}” {'created' if created else 'saved'}."
+            )
+            return redirect("actions:mine")
     return render(
         request,
         "priorities/work_stream_form.html",

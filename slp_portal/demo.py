@@ -37,7 +37,7 @@ def load_demo() -> Counter:
     counts: Counter = Counter()
     users = {user["username"]: _user(user, counts) for user in spec["users"]}
     if settings.DEBUG:
-        # Admins and leads need a second factor; on a developer's machine (never in
+        # Admins, the chair and leads need a second factor; on a developer's machine (never in
         # production) they get the published demo secret, so `make demo-code` signs them in.
         for user in users.values():
             if requires_two_factor(user) and demo_authenticator_give(user=user):

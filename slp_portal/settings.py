@@ -30,7 +30,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin as the portal's own site: for the Admin role only (slp_portal.admin_site).
+    "slp_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,11 +62,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in the query string answers 400 before anything reads it; a body larger than its
+    # URL takes answers 413 unread, and a file sent where none is taken 400.
+    "slp_portal.middleware.BadQueryMiddleware",
+    "slp_portal.uploads.BoundedBodyMiddleware",
     # Pages go out gzipped (the dashboard's HTML shrinks about eightfold). Django's middleware
     # pads each response against BREACH, and CSRF tokens are masked per request; static files
     # come precompressed from whitenoise above, which answers before this runs.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Answers to a signed-in user are never stored by a browser or proxy cache.
+    "slp_portal.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -201,7 +208,18 @@ IMPORT_MAX_ARCHIVE_MEMBERS = env_int("SLP_IMPORT_MAX_ARCHIVE_MEMBERS", 1000)
 # What one file may expand to as it is read (the national file: about 1,000,000 rows x 9 cells).
 IMPORT_MAX_ROWS = env_int("SLP_IMPORT_MAX_ROWS", 2_000_000)
 IMPORT_MAX_CELLS = env_int("SLP_IMPORT_MAX_CELLS", 25_000_000)
+# A request body other than an upload: forms of text, at most 10 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Only these pages take files; their whole body (the file, a population table and the form's
+# fields) may be up to two files' worth and 1 MB more. Everywhere else a file is refused and a
+# body past DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 unread (slp_portal.uploads).
+FILE_UPLOAD_URL_NAMES = ["data_upload", "partnership:duty_occurrence"]
+UPLOAD_MAX_BODY_BYTES = 2 * IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "slp_portal.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Checking, confirming and undoing an import run in a worker, not in the web request (a national
 # file takes longer than any proxy waits): the Django Tasks API (django-tasks, the backport of
@@ -250,6 +268,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env_int("SLP_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SLP_SIGN_IN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and a username guessed from many addresses is locked from everywhere after this many
+# failures within the cool-off (accounts.throttling.PairAndUsernameHandler).
+SLP_USERNAME_FAILURE_LIMIT = env_int("SLP_SIGN_IN_USERNAME_FAILURE_LIMIT", 20)
+AXES_HANDLER = "accounts.throttling.PairAndUsernameHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

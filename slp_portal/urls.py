@@ -9,9 +9,6 @@ from django.views.generic import RedirectView
 from accounts.forms import SignInForm
 from slp_portal import pack_views, plan_views, views
 
-admin.site.site_header = "SLP Portal administration"
-admin.site.site_title = "SLP Portal admin"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

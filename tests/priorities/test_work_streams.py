@@ -49,10 +49,12 @@ def test_editing_changes_and_removes_funding(client_for, lead, knife_stream):
         "description": "",
         "strategic_lead": lead.pk,
         "allocation_2019": "45000",
+        "edited_version": 1,
     }
     assert client_for(lead).post(url, data).status_code == 302
     assert knife_stream.allocations.get().amount == Decimal("45000")
     data["allocation_2019"] = ""
+    data["edited_version"] = 2
     assert client_for(lead).post(url, data).status_code == 302
     assert not FundingAllocation.objects.filter(work_stream=knife_stream).exists()
 

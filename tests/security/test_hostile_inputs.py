@@ -151,6 +151,7 @@ def submit(client_for, lead, owner) -> Callable[[Field, str], Submission]:
             "description": stream.description,
             "strategic_lead": stream.strategic_lead_id,
             "allocation_2019": "40000",
+            "edited_version": stream.version,
             field.name: value,
         }
 
@@ -172,6 +173,17 @@ def submit(client_for, lead, owner) -> Callable[[Field, str], Submission]:
 
 
 MONEY = {"funding", "spend", "allocation_2019"}
+# Every free-text field has a maximum (tests/security/test_text_limits.py).
+TEXT_LIMITS = {
+    "title": 200,
+    "indicator": 200,
+    "unit": 60,
+    "name": 200,
+    "description": 2_000,
+    "resources": 2_000,
+    "narrative": 5_000,
+    "next_steps": 2_000,
+}
 
 
 def expected_error(field: Field, value: str) -> str | None:
@@ -197,9 +209,8 @@ def expected_error(field: Field, value: str) -> str | None:
         return "Ensure that there are no more than"
     if "\x00" in typed:
         return "Null characters are not allowed."
-    limits = {"title": 200, "indicator": 200, "unit": 60, "name": 200}
-    if field.name in limits and len(typed) > limits[field.name]:
-        return f"Ensure this value has at most {limits[field.name]:,} characters"
+    if field.name in TEXT_LIMITS and len(typed) > TEXT_LIMITS[field.name]:
+        return f"Ensure this value has at most {TEXT_LIMITS[field.name]} characters"
     return None
 
 
