@@ -1,6 +1,6 @@
-# The two commands: `make run` (set up and serve on SQLite with seed and demo data) and
-# `make test` (lint, format check, migration check and the whole suite).
-# Both create .venv when needed.
+# The two commands: `make run` (set up and serve on SQLite with seed and demo data, the import
+# worker beside the server) and `make test` (lint, format check, migration check and the whole
+# suite). Both create .venv when needed.
 
 PYTHON ?= python3
 VENV := .venv
@@ -31,8 +31,9 @@ run: setup
 	@echo "  lead   - Strategic lead of priority a    lead2 - Strategic lead of priority d"
 	@echo "  owner  - Action owner on priority a's actions"
 	@echo "admin, the chair and the leads also give a two-factor code: run 'make demo-code' in another terminal"
+	@echo "Imports run in the worker beside the server (manage.py db_worker); Ctrl-C stops both."
 	@echo ""
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(BIN)/python manage.py serve 127.0.0.1:8000
 
 test: install
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zlib
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -219,10 +220,12 @@ class ImportBatch(models.Model):
         POPULATION = "population", "Population estimates"
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Being checked"
         PREVIEWED = "previewed", "Previewed"
         COMMITTED = "committed", "Committed"
         UNDONE = "undone", "Undone"
         REJECTED = "rejected", "Rejected"
+        CANCELLED = "cancelled", "Cancelled"
 
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
@@ -292,6 +295,10 @@ class FigureChange(models.Model):
     previous_batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What the batch set, so a revision is written in one UPDATE per chunk from these rows.
+    new_rate = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    new_offences = models.IntegerField(null=True, blank=True)
+    new_population = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -314,9 +321,125 @@ class ImportUpload(models.Model):
     population_name = models.CharField(max_length=255, blank=True)
     population = models.BinaryField(null=True, blank=True)
     preview = models.JSONField(default=dict, help_text="What the preview found, for its page.")
+    compressed = models.BooleanField(
+        default=False,
+        help_text="Content and population kept zlib-compressed: a 101 MB CSV keeps as 7.5 MB, "
+        "and storing it takes 2.8 s and 64 MB instead of 12.4 s and 770 MB.",
+    )
+    plan_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the stored figures the preview compared the file with; confirm "
+        "refuses when they changed since.",
+    )
 
     def __str__(self) -> str:
         return f"Upload for {self.batch}"
+
+    def kept_content(self) -> bytes:
+        """Return the uploaded file's bytes as they were uploaded."""
+        content = bytes(self.content)
+        return zlib.decompress(content) if self.compressed and content else content
+
+    def kept_population(self) -> bytes | None:
+        """Return the population table's bytes as uploaded, or None when none was given."""
+        if self.population is None:
+            return None
+        population = bytes(self.population)
+        return zlib.decompress(population) if self.compressed else population
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def active(self) -> ImportJobQuerySet:
+        """Return the jobs waiting for the worker or running in it."""
+        return self.filter(state__in=ImportJob.ACTIVE_STATES)
+
+
+class ImportJob(models.Model):
+    """One run of an import's slow work in the worker: checking a file, loading it, undoing it.
+
+    The batch page polls it for progress. The worker writes it through a connection of its own,
+    outside the transaction that writes the figures (which never locks this row), so progress
+    and a cancel request cross while the figures are written all or nothing.
+    """
+
+    class Kind(models.TextChoices):
+        CHECK = "check", "Checking the file"
+        CONFIRM = "confirm", "Loading the figures"
+        UNDO = "undo", "Undoing the import"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Done"
+        REFUSED = "refused", "Refused"  # it ran, and found a reason not to go ahead
+        FAILED = "failed", "Failed"  # an error, or its worker stopped: it can be run again
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    arguments = models.JSONField(default=dict, blank=True, help_text="What the admin chose.")
+    task_id = models.CharField("task result id", max_length=64, blank=True)
+    phase = models.CharField(max_length=120, blank=True)
+    done = models.PositiveBigIntegerField(default=0)
+    total = models.PositiveBigIntegerField(null=True, blank=True, help_text="Blank: not known.")
+    unit = models.CharField(max_length=20, default="rows")
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    message = models.CharField(max_length=2000, blank=True, help_text="The outcome, as shown.")
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-enqueued_at", "-pk"]
+        constraints = [
+            # One job at a time per batch: a double click, or two admins, cannot start a second.
+            models.UniqueConstraint(
+                fields=["batch"],
+                condition=Q(state__in=["queued", "running"]),
+                name="job_one_active_per_batch",
+            ),
+        ]
+        indexes = [
+            # The batch page and its progress endpoint read a batch's latest job.
+            models.Index(fields=["batch", "-enqueued_at"], name="job_latest_per_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for batch {self.batch_id}: {self.get_state_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        """Return True while the job waits for the worker or runs in it."""
+        return self.state in self.ACTIVE_STATES
+
+    def is_stale(self, now: datetime.datetime) -> bool:
+        """Return True when the job runs but its worker has not been heard from for too long."""
+        if self.state != self.State.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at or self.enqueued_at
+        return (now - last).total_seconds() > settings.IMPORT_JOB_STALE_SECONDS
+
+    def is_waiting_long(self, now: datetime.datetime) -> bool:
+        """Return True when the job has waited for a worker long enough to doubt one is running."""
+        waited = (now - self.enqueued_at).total_seconds()
+        return self.state == self.State.QUEUED and waited > settings.IMPORT_JOB_STALE_SECONDS / 4
+
+    @property
+    def percent(self) -> int | None:
+        """Return the share done of the current phase in whole percent, or None when unknown."""
+        if not self.total:
+            return None
+        return min(100, self.done * 100 // self.total)
 
 
 # Models kept in modules of their own topic, registered with the app here. Those modules name
@@ -335,6 +458,7 @@ __all__ = [
     "ForceNote",
     "GroupMembership",
     "ImportBatch",
+    "ImportJob",
     "ImportUpload",
     "LocalAuthority",
     "PopulationChange",

@@ -19,4 +19,7 @@ urlpatterns = [
         name="population_confirm",
     ),
     path("data/populations/<int:pk>/undo/", populations.population_undo, name="population_undo"),
+    path("data/<int:pk>/progress/", data.batch_progress, name="data_progress"),
+    path("data/<int:pk>/cancel/", data.batch_cancel, name="data_cancel"),
+    path("data/<int:pk>/rerun/", data.batch_rerun, name="data_rerun"),
 ]

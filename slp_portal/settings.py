@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from slp_portal.env import env_bool, env_int, env_list, env_str
+from slp_portal.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "generations",
     "crime_stats",
@@ -117,6 +119,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # dashboard's delivery query crossed jit_above_cost at 2,000 actions and spent 66 ms of its
     # 94 ms compiling (bench/dashboard.py).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one connection write at a time; the others wait this many seconds (Django's
+    # default is 5) before "database is locked". Storing a 100 MB upload takes seconds, and the
+    # import worker (django-tasks-db's db_worker) stops for good when its poll times out.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -213,6 +220,31 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Checking, confirming and undoing an import run in a worker, not in the web request (a national
+# file takes longer than any proxy waits): the Django Tasks API (django-tasks, the backport of
+# Django 6.0's django.tasks) with its database backend (django-tasks-db), so the queue is a table
+# in the portal's own database and needs no broker. `make run` starts the worker
+# (`manage.py db_worker`) beside the server; production runs it as a service of its own (README).
+# SLP_TASKS=immediate runs each task inside the request that enqueues it: the test suite does.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "worker": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env_choice("SLP_TASKS", ("worker", "immediate"), "worker")],
+        "QUEUES": ["default"],
+    }
+}
+# A running import writes a heartbeat this often; one not heard from for the stale time is taken
+# for dead (its worker was killed or the machine restarted) and the batch page offers to run it
+# again. SQLite lets no other connection write during the import's one write transaction, so
+# there the heartbeat pauses while figures are written: keep the stale time well above that.
+IMPORT_JOB_HEARTBEAT_SECONDS = 1
+# Figures written per statement (and between cancel checks); 2,000 × 10 values stays under
+# SQLite's 32,766 parameters.
+IMPORT_WRITE_CHUNK = env_int("SLP_IMPORT_WRITE_CHUNK", 2000)
+IMPORT_JOB_STALE_SECONDS = env_int("SLP_IMPORT_JOB_STALE_SECONDS", 120)
 
 # The board pack's PDF is printed by this Chromium (partnership/pdf.py); Debian's by default.
 SLP_CHROMIUM = env_str("SLP_CHROMIUM", "/usr/bin/chromium")

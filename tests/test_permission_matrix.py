@@ -95,6 +95,11 @@ MATRIX = {
         {"pk": "population_batch"},
         signed_in(ADMIN_ONLY, {**ADMIN_ONLY, "admin": 302}),
     ),
+    # The batch page polls its job's progress; nothing is running on the seed batch, so cancel
+    # and run-again send the admin back to it with a message.
+    "data_progress": ({"pk": "batch"}, signed_in(ADMIN_ONLY, 405)),
+    "data_cancel": ({"pk": "batch"}, signed_in(405, {**ADMIN_ONLY, "admin": 302})),
+    "data_rerun": ({"pk": "batch"}, signed_in(405, {**ADMIN_ONLY, "admin": 302})),
     "priority-changes": ({}, signed_in(200, 405)),
     "priority-list": ({}, signed_in(200, 405)),
     "board-pack": ({}, signed_in(200, 405)),

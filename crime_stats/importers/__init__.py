@@ -9,11 +9,12 @@ so it can be undone (`batches`).
 from crime_stats.importers.batches import (
     ConfirmOutcome,
     ImportRefused,
+    check_upload,
     confirm_upload,
     import_figures,
     plan_summary,
-    preview_upload,
     undo_batch,
+    upload_store,
 )
 from crime_stats.importers.layouts import LAYOUTS
 from crime_stats.importers.pipeline import ImportPlan, parse_file, plan_import
@@ -26,12 +27,13 @@ __all__ = [
     "ImportOptions",
     "ImportPlan",
     "ImportRefused",
+    "check_upload",
     "Problem",
     "confirm_upload",
     "import_figures",
     "parse_file",
     "plan_import",
     "plan_summary",
-    "preview_upload",
     "undo_batch",
+    "upload_store",
 ]

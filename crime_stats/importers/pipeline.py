@@ -33,6 +33,7 @@ from crime_stats.importers.periods import (
 )
 from crime_stats.importers.populations import read_population_file
 from crime_stats.importers.problems import Problem
+from crime_stats.importers.progress import NO_PROGRESS, Progress, track_rows
 from crime_stats.importers.readers import Sheet, UnreadableFile, read_sheets
 from crime_stats.importers.records import (
     Figure,
@@ -180,6 +181,13 @@ def _reported(sheets: Iterator[Sheet], parsed: ParsedFile) -> Iterator[Sheet]:
         parsed.problems.append(_problem(error, ""))
 
 
+def _counted(sheets: Iterator[Sheet], progress: Progress) -> Iterator[Sheet]:
+    """Yield each sheet with its chunks of rows counted on `progress` (which may stop them)."""
+    for sheet in sheets:
+        sheet.chunks = track_rows(sheet.chunks, progress)
+        yield sheet
+
+
 def _data_sheets(sheets: Iterator[Sheet], parsed: ParsedFile) -> Iterator[Sheet]:
     """Yield the tables of figures; note the sheets that are not (Notes, Cover, Contents).
 
@@ -213,10 +221,12 @@ def parse_file(
     *,
     file_name: str = "",
     population_name: str = "",
+    progress: Progress = NO_PROGRESS,
 ) -> ParsedFile:
     """Return every figure the file gives and every problem with it; writes nothing.
 
     The names, when given, are checked against the kind the bytes show (see `read_sheets`).
+    Each chunk of rows read is counted on `progress`, which may stop the reading between chunks.
     """
     parsed = ParsedFile(format=options.format or "")
     try:
@@ -241,7 +251,7 @@ def parse_file(
         parsed.problems.append(undetectable(first.header))
         parsed.finish_problems()
         return parsed
-    sheets = chain([first], data)
+    sheets = _counted(chain([first], data), progress)
     parsed.format = layout
     matcher = CSPMatcher()
     if layout == ONS:

@@ -114,7 +114,7 @@ def test_a_database_outage_mid_write_leaves_nothing_and_says_to_load_again(tmp_p
         # After the figures are written inside the transaction, as when PostgreSQL stops.
         raise OperationalError("server closed the connection unexpectedly\nmore detail")
 
-    monkeypatch.setattr(batches.FigureChange.objects, "bulk_create", connection_lost)
+    monkeypatch.setattr(batches, "record_history", connection_lost)
     with pytest.raises(CommandError) as failure:
         _run(str(path), "--span", "April-December")
 
