@@ -31,6 +31,14 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def postgresql_only() -> None:
+    """Skip the test unless the database is PostgreSQL: CI's second pass runs it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("runs on PostgreSQL: CI's second pass (DATABASE_URL=postgres://… make test)")
+
+
 def require_chromium() -> str:
     """Return Debian's Chromium path, or skip (fail in CI) when it is not installed."""
     path = "/usr/bin/chromium"

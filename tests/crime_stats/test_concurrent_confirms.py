@@ -9,7 +9,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from crime_stats.importers import (
     ImportOptions,
@@ -21,7 +21,7 @@ from crime_stats.importers import (
 )
 from crime_stats.importers.batches import CHANGED_SINCE_PREVIEW
 from crime_stats.models import CrimeFigure, ImportBatch
-from tests.conftest import require
+from tests.conftest import postgresql_only
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def _previewed(name: str, rate: str, admin) -> ImportBatch:
 
 
 def test_two_confirms_at_once_load_one_and_refuse_the_other(admin, monkeypatch):
-    require(connection.vendor == "postgresql", "needs PostgreSQL in DATABASE_URL")
+    postgresql_only()
     first, second = _previewed("first.csv", "95.25", admin), _previewed("second.csv", "96", admin)
     first_planned, second_planned = threading.Event(), threading.Event()
     plan_import = batches.plan_import

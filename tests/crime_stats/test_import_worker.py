@@ -28,7 +28,7 @@ from django.utils import timezone
 from crime_stats.importers import ImportOptions, check_upload, upload_store
 from crime_stats.models import CrimeFigure, FigureChange, ImportBatch, ImportJob, ReportingPeriod
 from crime_stats.tasks import CANCELLED, WORKER_STOPPED
-from tests.conftest import require
+from tests.conftest import postgresql_only
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -156,7 +156,7 @@ def test_a_worker_killed_mid_load_leaves_nothing_and_the_load_runs_again(
 
 @pytest.mark.postgres
 def test_a_cancel_reaches_the_worker_mid_write_and_nothing_is_kept(tmp_path, client_for, settings):
-    require(connection.vendor == "postgresql", "needs PostgreSQL in DATABASE_URL")
+    postgresql_only()
     settings.TASKS = DATABASE_TASKS
     with shared_database(tmp_path) as database_url:
         admin = User.objects.get(username="admin")
