@@ -24,6 +24,19 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):,.0f} MB"
 
 
+SPLIT_ADVICE = " Split it (for example one file per financial year) and load each part."
+
+
+def _within_upload_limit(upload: UploadedFile | None, advice: str = "") -> UploadedFile | None:
+    """Return the upload, or refuse it when it is larger than IMPORT_MAX_UPLOAD_BYTES."""
+    if upload is not None and upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            f"The file is {upload.size / (1024 * 1024):,.1f} MB; the limit is "
+            f"{_megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)}.{advice}"
+        )
+    return upload
+
+
 class UploadForm(forms.Form):
     """The file to load and how to read it; nothing is written until the preview is confirmed."""
 
@@ -69,13 +82,7 @@ class UploadForm(forms.Form):
         self.helper.add_input(Submit("preview", "Check and preview"))
 
     def _check_size(self, upload: UploadedFile | None) -> UploadedFile | None:
-        if upload is not None and upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / (1024 * 1024):,.1f} MB; the limit is "
-                f"{_megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)}. Split it (for example one "
-                "file per financial year) and load each part."
-            )
-        return upload
+        return _within_upload_limit(upload, SPLIT_ADVICE)
 
     def clean_file(self) -> UploadedFile | None:
         return self._check_size(self.cleaned_data.get("file"))
@@ -171,10 +178,4 @@ class PopulationUploadForm(forms.Form):
         self.helper.add_input(Submit("preview", "Check and preview"))
 
     def clean_file(self) -> UploadedFile | None:
-        upload = self.cleaned_data.get("file")
-        if upload is not None and upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / (1024 * 1024):,.1f} MB; the limit is "
-                f"{_megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)}."
-            )
-        return upload
+        return _within_upload_limit(self.cleaned_data.get("file"))
